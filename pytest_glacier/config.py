@@ -1,0 +1,106 @@
+"""The one keyword-only configuration shared by the marker, ``mock_glacier`` and ini/CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .core.clock import parse_instant
+
+DEFAULT_START = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+DEFAULT_TIER_DURATIONS: dict[str, dt.timedelta] = {
+    "Expedited": dt.timedelta(minutes=5),
+    "Standard": dt.timedelta(hours=5),
+    "Bulk": dt.timedelta(hours=12),
+}
+
+
+class ConfigError(TypeError):
+    """A configuration key or value the double cannot use."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GlacierConfig:
+    """Everything a test can set about the double; see DESIGN.md section 3."""
+
+    seed: int | str = 0
+    account_id: str = "123456789012"
+    region: str = "us-east-1"
+    start: dt.datetime = DEFAULT_START
+    clock: str = "frozen"
+    time_scale: float = 1.0
+    tier_durations: Mapping[str, dt.timedelta] = dataclasses.field(
+        default_factory=lambda: dict(DEFAULT_TIER_DURATIONS)
+    )
+    expedited_capacity: int | None = None
+    retrieval_policy: Mapping[str, Any] | None = None
+    free_tier_bytes_per_day: int = 10 * 1024**3 // 30
+    inventory: str = "live"
+    faults: tuple[Mapping[str, Any], ...] = ()
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def build(cls, **options: Any) -> GlacierConfig:
+        """Validate and normalise user options; unknown keys name the valid ones."""
+        __tracebackhide__ = True
+        valid = cls.keys()
+        for key in options:
+            if key not in valid:
+                close = difflib.get_close_matches(key, valid, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ConfigError(
+                    f"Unknown pytest_glacier option {key!r}.{hint} Valid options: {', '.join(valid)}"
+                )
+        if "start" in options:
+            options["start"] = parse_instant(options["start"])
+        if "tier_durations" in options:
+            options["tier_durations"] = _tier_durations(options["tier_durations"])
+        if "faults" in options:
+            options["faults"] = tuple(options["faults"])
+        config = cls(**options)
+        config._check()
+        return config
+
+    def merged(self, **options: Any) -> GlacierConfig:
+        """This config with ``options`` laid over it (validated the same way)."""
+        base = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        base.update(options)
+        return GlacierConfig.build(**base)
+
+    def _check(self) -> None:
+        if not re.fullmatch(r"\d{12}", self.account_id):
+            raise ConfigError(f"account_id must be 12 digits, got {self.account_id!r}")
+        if self.clock not in ("frozen", "real"):
+            raise ConfigError(f"clock must be 'frozen' or 'real', got {self.clock!r}")
+        if self.inventory not in ("live", "daily"):
+            raise ConfigError(f"inventory must be 'live' or 'daily', got {self.inventory!r}")
+        if not self.time_scale > 0:
+            raise ConfigError(f"time_scale must be positive, got {self.time_scale!r}")
+        if self.clock == "frozen" and self.time_scale != 1.0:
+            raise ConfigError("time_scale only applies to clock='real'")
+        if self.expedited_capacity is not None and (
+            isinstance(self.expedited_capacity, bool) or self.expedited_capacity < 0
+        ):
+            raise ConfigError(
+                f"expedited_capacity must be None or a count >= 0, got {self.expedited_capacity!r}"
+            )
+
+
+def _tier_durations(value: Mapping[str, Any]) -> dict[str, dt.timedelta]:
+    durations = dict(DEFAULT_TIER_DURATIONS)
+    for tier, duration in value.items():
+        if tier not in DEFAULT_TIER_DURATIONS:
+            raise ConfigError(
+                f"Unknown tier {tier!r} in tier_durations; tiers: {', '.join(DEFAULT_TIER_DURATIONS)}"
+            )
+        if not isinstance(duration, dt.timedelta) or duration < dt.timedelta():
+            raise ConfigError(f"tier_durations[{tier!r}] must be a timedelta >= 0, got {duration!r}")
+        durations[tier] = duration
+    return durations

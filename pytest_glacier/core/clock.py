@@ -1,0 +1,82 @@
+"""The single "now" of the double.
+
+Time is read at call time through ``datetime.datetime.now`` (looked up on the module each
+time) so that freezegun and time-machine both steer it. In ``frozen`` mode the clock starts
+freezegun at ``start`` unless a freezegun freeze is already active, in which case that one is
+reused and moved. In ``real`` mode the wall clock runs, optionally ``time_scale`` times faster,
+and ``advance()`` adds an offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+UTC = dt.timezone.utc
+
+
+def iso_ms(moment: dt.datetime) -> str:
+    """``2012-03-20T17:03:43.221Z``: the service's date format."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def iso_s(moment: dt.datetime) -> str:
+    """``2011-12-12T14:19:01Z``: second precision, as in inventory dates."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(value: dt.datetime | str) -> dt.datetime:
+    """An aware UTC datetime from a datetime or an ISO 8601 string (naive means UTC)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(
+        value.replace("Z", "+00:00") if value.endswith("Z") else value
+    )
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _freezegun_factories() -> list[Any]:
+    import freezegun.api
+
+    return freezegun.api.freeze_factories  # type: ignore[no-any-return]
+
+
+class Clock:
+    """Answers ``now()`` and moves simulated time."""
+
+    def __init__(self, mode: str, start: dt.datetime, time_scale: float = 1.0) -> None:
+        self.mode = mode
+        self.start_at = start
+        self.time_scale = time_scale
+        self._offset = dt.timedelta()
+        self._freezer: Any = None
+        self._real_origin: dt.datetime | None = None
+
+    def start(self) -> None:
+        if self.mode == "frozen":
+            if not _freezegun_factories():
+                from freezegun import freeze_time
+
+                self._freezer = freeze_time(self.start_at)
+                self._freezer.start()
+        else:
+            self._real_origin = dt.datetime.now(UTC)
+
+    def stop(self) -> None:
+        if self._freezer is not None:
+            self._freezer.stop()
+            self._freezer = None
+
+    def now(self) -> dt.datetime:
+        wall = dt.datetime.now(UTC)
+        if self._real_origin is not None and self.time_scale != 1.0:
+            wall = self._real_origin + (wall - self._real_origin) * self.time_scale
+        return wall + self._offset
+
+    def advance(self, delta: dt.timedelta) -> None:
+        if delta < dt.timedelta():
+            raise ValueError(f"cannot move simulated time backwards (delta={delta})")
+        factories = _freezegun_factories() if self.mode == "frozen" else []
+        if factories:
+            factories[-1].tick(delta)
+        else:
+            self._offset += delta

@@ -1,0 +1,78 @@
+"""The plain request and response objects every front door converts to and from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Union
+from urllib.parse import parse_qsl, unquote
+
+Body = Union[bytes, bytearray, memoryview, IO[bytes]]
+
+
+def lower_keys(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header names are case-insensitive; the core keeps them lower-case."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {str(k).lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in items}
+
+
+@dataclass(eq=False)
+class Request:
+    """One HTTP request as the service sees it.
+
+    ``path`` is the raw (still percent-encoded) path, so that an encoded ``/`` inside a vault
+    name or archive id never splits a segment. ``headers`` keys are lower-case.
+    """
+
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Body = b""
+    _content: bytes | memoryview | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_url(
+        cls, method: str, path_and_query: str, headers: Mapping[str, str], body: Body = b""
+    ) -> Request:
+        path, _, query = path_and_query.partition("?")
+        return cls(method.upper(), path, dict(parse_qsl(query, keep_blank_values=True)),
+                   lower_keys(headers), body)
+
+    @property
+    def segments(self) -> list[str]:
+        """Path segments, each percent-decoded after splitting."""
+        return [unquote(s) for s in self.path.lstrip("/").split("/")]
+
+    def content(self) -> bytes | memoryview:
+        """The whole body, read once; bytes-like bodies are used as they are, never copied."""
+        if self._content is None:
+            body = self.body
+            if isinstance(body, (bytes, memoryview)):
+                self._content = body
+            elif isinstance(body, bytearray):
+                self._content = memoryview(body)
+            else:
+                self._content = body.read() or b""
+        return self._content
+
+
+@dataclass(eq=False)
+class Response:
+    """Status, lower-case headers and a body that is bytes or a stream of chunks."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | memoryview | Iterable[bytes] = b""
+    #: the error code when this is an error response, for the call log
+    error_code: str | None = None
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The body as chunks of at most ``size`` bytes, slicing without copying the whole."""
+        body = self.body
+        if isinstance(body, bytes | memoryview):
+            view = memoryview(body)
+            for start in range(0, len(view), size):
+                yield bytes(view[start : start + size])
+        else:
+            yield from body

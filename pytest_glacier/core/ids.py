@@ -1,0 +1,48 @@
+"""Seeded identifiers: the same seed and test node id always give the same ids."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+ARCHIVE_ID_LENGTH = 138
+JOB_ID_LENGTH = 92
+UPLOAD_ID_LENGTH = 92
+SHORT_ID_LENGTH = 24  # lock ids and capacity ids
+REQUEST_ID_LENGTH = 47
+
+
+class IdFactory:
+    """URL-safe ids from a PRNG keyed by ``seed`` and the test's node id (never global state)."""
+
+    def __init__(self, seed: int | str, scope: str = "") -> None:
+        key = hashlib.sha256(f"{seed}\x00{scope}".encode()).digest()
+        self._rng = random.Random(key)
+        self._lock = threading.Lock()
+
+    def make(self, length: int) -> str:
+        with self._lock:
+            return "".join(self._rng.choices(ALPHABET, k=length))
+
+    def archive_id(self) -> str:
+        return self.make(ARCHIVE_ID_LENGTH)
+
+    def job_id(self) -> str:
+        return self.make(JOB_ID_LENGTH)
+
+    def upload_id(self) -> str:
+        return self.make(UPLOAD_ID_LENGTH)
+
+    def short_id(self) -> str:
+        return self.make(SHORT_ID_LENGTH)
+
+    def request_id(self) -> str:
+        return self.make(REQUEST_ID_LENGTH)
+
+    def fraction(self) -> float:
+        """A seeded number in [0, 1) for decisions that must repeat across runs."""
+        with self._lock:
+            return self._rng.random()

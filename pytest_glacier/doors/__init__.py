@@ -1,0 +1,1 @@
+"""Front doors: adapters from a client's transport to the one service core."""

@@ -1,0 +1,126 @@
+"""UploadArchive and DeleteArchive."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from ..core.errors import GlacierError, invalid, missing
+from ..core.http import Response
+from ..core.treehash import MIB, reduce_digests
+from .context import Context, Handler
+from .state import Archive
+
+MAX_ARCHIVE_SIZE = 4 * 1024**3
+MAX_DESCRIPTION = 1024
+
+
+def check_description(description: str | None) -> str:
+    """An archive description: at most 1,024 printable ASCII characters."""
+    if description is None:
+        return ""
+    if len(description) > MAX_DESCRIPTION or any(not " " <= c <= "~" for c in description):
+        raise invalid(
+            "Invalid archive description: it must be at most 1024 characters, each a "
+            "printable ASCII character (0x20-0x7E)"
+        )
+    return description
+
+
+def digests(data: bytes | memoryview) -> tuple[str, str]:
+    """(linear SHA-256, tree hash) of ``data`` in one pass over 1 MiB chunks."""
+    view = memoryview(data)
+    linear = hashlib.sha256()
+    leaves = []
+    for start in range(0, len(view), MIB):
+        chunk = view[start : start + MIB]
+        linear.update(chunk)
+        leaves.append(hashlib.sha256(chunk).digest())
+    return linear.hexdigest(), reduce_digests(leaves).hex()
+
+
+def as_hex64(value: str) -> str:
+    """How the service echoes a client hash: lower-case, 64 hex digits when it is hex."""
+    try:
+        return f"{int(value, 16):064x}" if len(value) <= 64 else value.lower()
+    except ValueError:
+        return value
+
+
+def verify_payload(ctx: Context) -> tuple[bytes | memoryview, str]:
+    """Check the two payload hashes of an upload; return (body, server tree hash)."""
+    sent_tree_hash = ctx.header("x-amz-sha256-tree-hash")
+    if sent_tree_hash is None:
+        raise missing("x-amz-sha256-tree-hash")
+    sent_linear = ctx.header("x-amz-content-sha256")
+    if sent_linear is None:
+        raise missing("x-amz-content-sha256")
+    body = ctx.request.content()
+    length = ctx.header("content-length")
+    if length is not None and length != str(len(body)):
+        raise invalid(f"Content-Length: {length} does not match the body length {len(body)}")
+    linear, tree = digests(body)
+    if not hmac.compare_digest(sent_linear.lower(), linear):
+        raise GlacierError(
+            "InvalidSignatureException",
+            "The value passed in as x-amz-content-sha256 does not match the computed payload "
+            f"hash. Computed digest: {linear} expected hash: {sent_linear}",
+        )
+    return body, tree
+
+
+def check_tree_hash(sent: str, computed: str) -> None:
+    if sent.lower() != computed:
+        raise invalid(f"Checksum mismatch: expected {as_hex64(sent)}, computed {computed}")
+
+
+def upload_archive(ctx: Context) -> Response:
+    with ctx.backend.lock:
+        ctx.vault()
+    body, tree = verify_payload(ctx)
+    description = check_description(ctx.header("x-amz-archive-description"))
+    if not 1 <= len(body) <= MAX_ARCHIVE_SIZE:
+        raise invalid(
+            f"Invalid archive size: {len(body)}. An archive must be between 1 byte and "
+            f"{MAX_ARCHIVE_SIZE} bytes."
+        )
+    check_tree_hash(ctx.header("x-amz-sha256-tree-hash") or "", tree)
+    with ctx.backend.lock:
+        vault = ctx.vault()
+        archive = store_archive(ctx, vault.name, description, body, tree)
+    return ctx.reply(headers={
+        "location": f"/{ctx.account_id}/vaults/{vault.name}/archives/{archive.archive_id}",
+        "x-amz-archive-id": archive.archive_id,
+        "x-amz-sha256-tree-hash": tree,
+    })
+
+
+def store_archive(
+    ctx: Context, vault_name: str, description: str, data: bytes | memoryview, tree: str
+) -> Archive:
+    """Add an archive to a vault (caller holds the lock); shared with multipart completion."""
+    now = ctx.now()
+    archive = Archive(ctx.backend.ids.archive_id(), vault_name, description, now, len(data),
+                      tree, data)
+    vault = ctx.region.vaults[vault_name]
+    vault.archives[archive.archive_id] = archive
+    vault.last_write = now
+    ctx.region.archive_vaults[archive.archive_id] = vault_name
+    return archive
+
+
+def delete_archive(ctx: Context) -> Response:
+    vault = ctx.vault()
+    archive_id = ctx.params["archiveId"]
+    owner = ctx.region.archive_vaults.get(archive_id)
+    if owner is not None and owner != vault.name:
+        raise invalid(f"Invalid vault name: {vault.arn}")
+    if vault.archives.pop(archive_id, None) is not None:
+        vault.last_write = ctx.now()
+    return ctx.reply()
+
+
+HANDLERS: dict[str, Handler] = {
+    "UploadArchive": upload_archive,
+    "DeleteArchive": delete_archive,
+}

@@ -1,0 +1,72 @@
+"""What a handler gets: the request, its route parameters and the state it may touch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import GlacierError, not_found
+from ..core.http import Request, Response
+from ..core.routes import SUCCESS_STATUS
+from .state import Backend, RegionState, Vault
+
+
+@dataclass(eq=False)
+class Context:
+    request: Request
+    operation: str
+    params: dict[str, str]
+    backend: Backend
+    region: RegionState
+
+    @property
+    def account_id(self) -> str:
+        return self.region.account_id
+
+    def now(self) -> dt.datetime:
+        return self.backend.now()
+
+    def header(self, name: str) -> str | None:
+        return self.request.headers.get(name)
+
+    def vault_arn(self, name: str | None = None) -> str:
+        return self.region.arn(self.params["vaultName"] if name is None else name)
+
+    def vault(self) -> Vault:
+        """The vault named in the path, or the service's 404."""
+        name = self.params["vaultName"]
+        vault = self.region.vaults.get(name)
+        if vault is None:
+            raise not_found(f"Vault not found for ARN: {self.vault_arn(name)}")
+        return vault
+
+    def json_body(self) -> Any:
+        """The parsed JSON body, ``None`` when empty; malformed JSON is a SerializationException."""
+        content = self.request.content()
+        if not len(content) or not bytes(content).strip():
+            return None
+        try:
+            return json.loads(bytes(content))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise GlacierError("SerializationException", f"Malformed JSON body: {exc}") from None
+
+    def reply(
+        self,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        status: int | None = None,
+    ) -> Response:
+        """The operation's success response (its documented status unless told otherwise)."""
+        out = dict(headers or {})
+        body = b""
+        if json_body is not None:
+            body = json.dumps(json_body, separators=(",", ":")).encode()
+            out["content-type"] = "application/json"
+        return Response(SUCCESS_STATUS[self.operation] if status is None else status, out, body)
+
+
+Handler = Callable[[Context], Response]

@@ -1,0 +1,132 @@
+"""The service core: one request in, one response out, for every front door.
+
+Steps, one concern each: resolve the route, apply the common rules (API version, account,
+region), let interceptors (fault injection) answer first, run the handler, render errors,
+record the call. Nothing but a Response leaves ``handle``: an unexpected exception becomes a
+500 ServiceUnavailableException and is kept in ``internal_errors`` so the test fails loudly.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from ..core.errors import GlacierError, missing
+from ..core.http import Request, Response
+from ..core.routes import resolve
+from ..records import Call
+from .context import Context, Handler
+from .registry import handler_for
+from .state import Backend
+
+API_VERSION = "2012-06-01"
+_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
+
+#: operations whose body is JSON (its members are recorded in ``Call.params``)
+JSON_OPERATIONS = frozenset({
+    "InitiateJob", "SetVaultNotifications", "SetVaultAccessPolicy", "InitiateVaultLock",
+    "AddTagsToVault", "RemoveTagsFromVault", "SetDataRetrievalPolicy",
+})
+
+#: operations that hash large bodies before taking the state lock themselves
+SELF_LOCKING = frozenset({"UploadArchive", "UploadMultipartPart"})
+
+Interceptor = Callable[[Context], "Response | None"]
+
+
+class GlacierService:
+    """Answers Glacier HTTP requests from one Backend."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.calls: list[Call] = []
+        self.internal_errors: list[str] = []
+        #: run before the handler; the first non-None response answers the request
+        self.interceptors: list[Interceptor] = []
+        #: run at the start of every request, so time-driven effects happen when observed
+        self.observers: list[Callable[[], None]] = []
+        self._calls_lock = threading.Lock()
+
+    def handle(self, request: Request) -> Response:
+        request_id = self.backend.ids.request_id()
+        operation, params = "Unknown", dict(request.query)
+        try:
+            route = resolve(request.method, request.segments, request.query)
+            operation = route.operation
+            params.update(route.params)
+            if operation_has_json(operation):
+                params.update(_json_members(request))
+            context = self._context(request, operation, route.params)
+            response = self._run(context)
+        except GlacierError as error:
+            response = error_response(error)
+        except Exception:
+            self.internal_errors.append(traceback.format_exc())
+            response = error_response(GlacierError(
+                "ServiceUnavailableException",
+                "pytest_glacier hit an internal error; the test will fail with its traceback",
+            ))
+        self._finish(response, request_id)
+        call = Call(operation, response.status, response.error_code, params, request_id)
+        with self._calls_lock:
+            self.calls.append(call)
+        return response
+
+    def _context(self, request: Request, operation: str, params: dict[str, str]) -> Context:
+        version = request.headers.get("x-amz-glacier-version")
+        if version is None:
+            raise missing("API version")
+        if version != API_VERSION:
+            raise GlacierError("InvalidParameterValueException", f"Invalid API version: {version}")
+        account = params.get("accountId", "")
+        config = self.backend.config
+        if account not in ("-", config.account_id):
+            raise GlacierError("AccessDeniedException", f"Access denied for account ID: {account}")
+        scope = _SCOPE.search(request.headers.get("authorization", ""))
+        region = scope.group(1) if scope else config.region
+        return Context(request, operation, params, self.backend,
+                       self.backend.region_state(region))
+
+    def _run(self, context: Context) -> Response:
+        for observe in self.observers:
+            observe()
+        for intercept in self.interceptors:
+            answer = intercept(context)
+            if answer is not None:
+                return answer
+        handler = handler_for(context.operation)
+        if context.operation in SELF_LOCKING:
+            return handler(context)
+        with self.backend.lock:
+            return handler(context)
+
+    def _finish(self, response: Response, request_id: str) -> None:
+        headers = response.headers
+        headers["x-amzn-requestid"] = request_id
+        headers["date"] = email.utils.format_datetime(self.backend.now(), usegmt=True)
+        if isinstance(response.body, bytes | memoryview):
+            headers["content-length"] = str(len(response.body))
+
+
+def operation_has_json(operation: str) -> bool:
+    return operation in JSON_OPERATIONS
+
+
+def error_response(error: GlacierError) -> Response:
+    return Response(error.status, {"content-type": "application/json"}, error.body(), error.code)
+
+
+def _json_members(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(bytes(request.content()) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+__all__ = ["GlacierService", "Handler", "Interceptor", "error_response"]

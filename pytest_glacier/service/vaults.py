@@ -1,0 +1,109 @@
+"""CreateVault, DescribeVault, ListVaults, DeleteVault."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..core.clock import iso_ms
+from ..core.errors import GlacierError, invalid
+from ..core.http import Response
+from .context import Context, Handler
+from .state import Vault
+
+VAULT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
+MAX_VAULTS = 1000
+LIST_VAULTS_LIMIT = 10
+#: per-archive overhead the service adds to SizeInBytes (32 KiB, as its own examples show)
+ARCHIVE_OVERHEAD = 32 * 1024
+
+
+def create_vault(ctx: Context) -> Response:
+    name = ctx.params["vaultName"]
+    if not VAULT_NAME.fullmatch(name):
+        raise invalid(f"Invalid vault name: {name}")
+    vaults = ctx.region.vaults
+    if name not in vaults:
+        if len(vaults) >= MAX_VAULTS:
+            raise GlacierError(
+                "LimitExceededException",
+                f"The maximum number of vaults ({MAX_VAULTS}) for this account and region "
+                "has been reached.",
+            )
+        vaults[name] = Vault(name, ctx.vault_arn(name), ctx.now())
+    return ctx.reply(headers={"location": f"/{ctx.account_id}/vaults/{name}"})
+
+
+def describe_vault(ctx: Context) -> Response:
+    return ctx.reply(json_body=vault_summary(ctx.vault(), ctx.backend.config.inventory))
+
+
+def vault_summary(vault: Vault, inventory_mode: str) -> dict[str, Any]:
+    """DescribeVault's body: counts as of the last inventory (live mode: always current)."""
+    if inventory_mode == "live":
+        archives = tuple(vault.archives.values())
+        inventory_date = vault.last_write
+    else:
+        archives, inventory_date = vault.inventory_snapshot, vault.last_inventory_date
+    summary: dict[str, Any] = {
+        "VaultARN": vault.arn,
+        "VaultName": vault.name,
+        "CreationDate": iso_ms(vault.creation_date),
+        "NumberOfArchives": len(archives),
+        "SizeInBytes": sum(a.size + ARCHIVE_OVERHEAD for a in archives),
+    }
+    if inventory_date is not None:
+        summary["LastInventoryDate"] = iso_ms(inventory_date)
+    return summary
+
+
+def list_vaults(ctx: Context) -> Response:
+    limit = parse_limit(ctx.request.query.get("limit"), LIST_VAULTS_LIMIT)
+    names = sorted(ctx.region.vaults)
+    start = 0
+    marker = ctx.request.query.get("marker")
+    if marker is not None:
+        prefix = ctx.vault_arn("")
+        if not marker.startswith(prefix) or not VAULT_NAME.fullmatch(marker[len(prefix):]):
+            raise invalid(f"Invalid marker: {marker}")
+        wanted = marker[len(prefix):]
+        start = next((i for i, n in enumerate(names) if n >= wanted), len(names))
+    page = names[start : start + limit]
+    rest = names[start + limit :]
+    mode = ctx.backend.config.inventory
+    return ctx.reply(json_body={
+        "VaultList": [vault_summary(ctx.region.vaults[n], mode) for n in page],
+        "Marker": ctx.vault_arn(rest[0]) if rest else None,
+    })
+
+
+def parse_limit(value: str | None, maximum: int) -> int:
+    """A list ``limit`` query value: 1..maximum (larger values are capped, as the service does)."""
+    if value is None:
+        return maximum
+    if not value.isdigit() or int(value) < 1:
+        raise invalid(f"Invalid limit: '{value}'. The limit must be a positive integer.")
+    return min(int(value), maximum)
+
+
+def delete_vault(ctx: Context) -> Response:
+    vault = ctx.vault()
+    if ctx.backend.config.inventory == "live":
+        busy = bool(vault.archives)
+    else:
+        written = vault.last_write is not None and (
+            vault.last_inventory_date is None or vault.last_write > vault.last_inventory_date
+        )
+        busy = bool(vault.inventory_snapshot) or written
+    if busy:
+        raise invalid(f"Vault not empty or recently written to: {vault.arn}")
+    del ctx.region.vaults[vault.name]
+    return ctx.reply()
+
+
+HANDLERS: dict[str, Handler] = {
+    "CreateVault": create_vault,
+    "DescribeVault": describe_vault,
+    "ListVaults": list_vaults,
+    "DeleteVault": delete_vault,
+}
