@@ -56,7 +56,8 @@ class GlacierConfig:
                 close = difflib.get_close_matches(key, valid, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise ConfigError(
-                    f"Unknown pytest_glacier option {key!r}.{hint} Valid options: {', '.join(valid)}"
+                    f"Unknown pytest_glacier option {key!r}.{hint} "
+                    f"Valid options: {', '.join(valid)}"
                 )
         if "start" in options:
             options["start"] = parse_instant(options["start"])
@@ -98,9 +99,12 @@ def _tier_durations(value: Mapping[str, Any]) -> dict[str, dt.timedelta]:
     for tier, duration in value.items():
         if tier not in DEFAULT_TIER_DURATIONS:
             raise ConfigError(
-                f"Unknown tier {tier!r} in tier_durations; tiers: {', '.join(DEFAULT_TIER_DURATIONS)}"
+                f"Unknown tier {tier!r} in tier_durations; "
+                f"tiers: {', '.join(DEFAULT_TIER_DURATIONS)}"
             )
         if not isinstance(duration, dt.timedelta) or duration < dt.timedelta():
-            raise ConfigError(f"tier_durations[{tier!r}] must be a timedelta >= 0, got {duration!r}")
+            raise ConfigError(
+                f"tier_durations[{tier!r}] must be a timedelta >= 0, got {duration!r}"
+            )
         durations[tier] = duration
     return durations

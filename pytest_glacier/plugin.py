@@ -16,7 +16,9 @@ MARKER = "glacier"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("glacier", "Amazon S3 Glacier double (pytest_glacier)")
     group.addoption(
-        "--glacier-seed", dest="glacier_seed", default=None,
+        "--glacier-seed",
+        dest="glacier_seed",
+        default=None,
         help="seed for generated ids (default: the glacier_seed ini value, else 0)",
     )
     parser.addini("glacier_seed", "seed for generated ids of the glacier double", default="0")
@@ -61,7 +63,7 @@ def glacier(request: pytest.FixtureRequest) -> Iterator[Glacier]:
     from .config import GlacierConfig
     from .simulator import Glacier
 
-    options = {"seed": _seed(request.config), **_marker_options(request.node)}  # type: ignore[arg-type]
+    options = {"seed": _seed(request.config), **_marker_options(request.node)}
     try:
         config = GlacierConfig.build(**options)
     except TypeError as error:

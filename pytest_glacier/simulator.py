@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from contextlib import ContextDecorator
@@ -35,7 +36,6 @@ class Glacier(ContextDecorator):
         self.backend = Backend(config, scope)
         self.service = GlacierService(self.backend)
         self._saved_env: dict[str, str | None] = {}
-        self._session: Any = None
         self._active = False
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -64,7 +64,9 @@ class Glacier(ContextDecorator):
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -98,14 +100,9 @@ class Glacier(ContextDecorator):
     # -- clients -----------------------------------------------------------------------------
     def client(self, region_name: str | None = None, **client_kwargs: Any) -> Any:
         """A botocore glacier client with fake static credentials (no credential lookup)."""
-        if self._session is None:
-            import botocore.session
-
-            self._session = botocore.session.Session()
         client_kwargs.setdefault("aws_access_key_id", FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"])
-        client_kwargs.setdefault("aws_secret_access_key",
-                                 FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-        return self._session.create_client(
+        client_kwargs.setdefault("aws_secret_access_key", FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+        return _shared_session().create_client(
             "glacier", region_name=region_name or self.config.region, **client_kwargs
         )
 
@@ -122,8 +119,13 @@ class Glacier(ContextDecorator):
         return self.backend.now()
 
     def advance(
-        self, delta: dt.timedelta | None = None, *, seconds: float = 0, minutes: float = 0,
-        hours: float = 0, days: float = 0,
+        self,
+        delta: dt.timedelta | None = None,
+        *,
+        seconds: float = 0,
+        minutes: float = 0,
+        hours: float = 0,
+        days: float = 0,
     ) -> list[dict[str, Any]]:
         """Move simulated time forward; returns the jobs that completed (DescribeJob dicts)."""
         step = (delta or dt.timedelta()) + dt.timedelta(
@@ -146,6 +148,14 @@ class Glacier(ContextDecorator):
     def archives(self, vault_name: str, region: str | None = None) -> Mapping[str, Archive]:
         """Read-only view of one vault's archives (bytes in ``.data``, ``.tree_hash``)."""
         return MappingProxyType(self.vaults(region)[vault_name].archives)
+
+
+@functools.cache
+def _shared_session() -> Any:
+    """One botocore session for all controllers: its loader caches the parsed service model."""
+    import botocore.session
+
+    return botocore.session.Session()
 
 
 def mock_glacier(**config: Any) -> Glacier:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from typing import Any
 
 import pytest
@@ -22,8 +21,6 @@ def client(glacier: Glacier) -> Any:
 def vault(client: Any) -> str:
     client.create_vault(vaultName="vault")
     return "vault"
-
-
 
 
 @pytest.fixture
@@ -53,10 +50,9 @@ class _Raises:
         error = exc.response["Error"]
         self.response = exc.response
         assert (error["Code"], exc.response["ResponseMetadata"]["HTTPStatusCode"]) == (
-            self.code, self.status,
+            self.code,
+            self.status,
         ), error
         if self.message is not None:
             assert error["Message"] == self.message
         return True
-
-

@@ -108,13 +108,16 @@ def test_list_vaults_paginator(client: Any) -> None:
 @pytest.mark.parametrize("limit", ["0", "-1", "ten", ""])
 def test_list_vaults_rejects_bad_limit(client: Any, raises_glacier: Any, limit: str) -> None:
     with raises_glacier(
-        "InvalidParameterValueException", 400,
+        "InvalidParameterValueException",
+        400,
         f"Invalid limit: '{limit}'. The limit must be a positive integer.",
     ):
         client.list_vaults(limit=limit)
 
 
-@pytest.mark.parametrize("marker", ["", "garbage", "arn:aws:glacier:eu-west-1:123456789012:vaults/v"])
+@pytest.mark.parametrize(
+    "marker", ["", "garbage", "arn:aws:glacier:eu-west-1:123456789012:vaults/v"]
+)
 def test_list_vaults_rejects_bad_marker(client: Any, raises_glacier: Any, marker: str) -> None:
     with raises_glacier("InvalidParameterValueException", 400, f"Invalid marker: {marker}"):
         client.list_vaults(marker=marker)

@@ -28,8 +28,12 @@ def iso_s(moment: dt.datetime) -> str:
 
 def parse_instant(value: dt.datetime | str) -> dt.datetime:
     """An aware UTC datetime from a datetime or an ISO 8601 string (naive means UTC)."""
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(
-        value.replace("Z", "+00:00") if value.endswith("Z") else value
+    moment = (
+        value
+        if isinstance(value, dt.datetime)
+        else dt.datetime.fromisoformat(
+            value.replace("Z", "+00:00") if value.endswith("Z") else value
+        )
     )
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -37,7 +41,7 @@ def parse_instant(value: dt.datetime | str) -> dt.datetime:
 def _freezegun_factories() -> list[Any]:
     import freezegun.api
 
-    return freezegun.api.freeze_factories  # type: ignore[no-any-return]
+    return freezegun.api.freeze_factories
 
 
 class Clock:

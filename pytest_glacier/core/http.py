@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Union
+from typing import IO, TypeAlias
 from urllib.parse import parse_qsl, unquote
 
-Body = Union[bytes, bytearray, memoryview, IO[bytes]]
+Body: TypeAlias = "bytes | bytearray | memoryview | IO[bytes]"
 
 
 def lower_keys(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -36,8 +36,13 @@ class Request:
         cls, method: str, path_and_query: str, headers: Mapping[str, str], body: Body = b""
     ) -> Request:
         path, _, query = path_and_query.partition("?")
-        return cls(method.upper(), path, dict(parse_qsl(query, keep_blank_values=True)),
-                   lower_keys(headers), body)
+        return cls(
+            method.upper(),
+            path,
+            dict(parse_qsl(query, keep_blank_values=True)),
+            lower_keys(headers),
+            body,
+        )
 
     @property
     def segments(self) -> list[str]:

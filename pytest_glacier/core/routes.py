@@ -111,8 +111,9 @@ def resolve(method: str, segments: list[str], query: dict[str, str]) -> Route:
         if discriminator is None or query.get(discriminator[0]) == discriminator[1]:
             return Route(operation, params)
     wanted = " or ".join(f"{d[0]}={d[1]}" for d, _ in candidates if d)
-    raise GlacierError("InvalidParameterValueException",
-                       f"Invalid operation query parameter: expected {wanted}")
+    raise GlacierError(
+        "InvalidParameterValueException", f"Invalid operation query parameter: expected {wanted}"
+    )
 
 
 def _no_route(method: str, segments: list[str]) -> GlacierError:

@@ -14,8 +14,9 @@ def reduce_digests(digests: Sequence[bytes]) -> bytes:
         return hashlib.sha256(b"").digest()
     level = list(digests)
     while len(level) > 1:
-        paired = [hashlib.sha256(level[i] + level[i + 1]).digest()
-                  for i in range(0, len(level) - 1, 2)]
+        paired = [
+            hashlib.sha256(level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)
+        ]
         if len(level) % 2:
             paired.append(level[-1])
         level = paired
@@ -45,7 +46,7 @@ class TreeHasher:
                 self._filled = 0
 
     def digest(self) -> bytes:
-        leaves = self._leaves + [self._current.digest()] if self._filled else self._leaves
+        leaves = [*self._leaves, self._current.digest()] if self._filled else self._leaves
         return reduce_digests(leaves)
 
     def hexdigest(self) -> str:

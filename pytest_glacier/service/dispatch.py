@@ -28,10 +28,17 @@ API_VERSION = "2012-06-01"
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
 
 #: operations whose body is JSON (its members are recorded in ``Call.params``)
-JSON_OPERATIONS = frozenset({
-    "InitiateJob", "SetVaultNotifications", "SetVaultAccessPolicy", "InitiateVaultLock",
-    "AddTagsToVault", "RemoveTagsFromVault", "SetDataRetrievalPolicy",
-})
+JSON_OPERATIONS = frozenset(
+    {
+        "InitiateJob",
+        "SetVaultNotifications",
+        "SetVaultAccessPolicy",
+        "InitiateVaultLock",
+        "AddTagsToVault",
+        "RemoveTagsFromVault",
+        "SetDataRetrievalPolicy",
+    }
+)
 
 #: operations that hash large bodies before taking the state lock themselves
 SELF_LOCKING = frozenset({"UploadArchive", "UploadMultipartPart"})
@@ -67,10 +74,12 @@ class GlacierService:
             response = error_response(error)
         except Exception:
             self.internal_errors.append(traceback.format_exc())
-            response = error_response(GlacierError(
-                "ServiceUnavailableException",
-                "pytest_glacier hit an internal error; the test will fail with its traceback",
-            ))
+            response = error_response(
+                GlacierError(
+                    "ServiceUnavailableException",
+                    "pytest_glacier hit an internal error; the test will fail with its traceback",
+                )
+            )
         self._finish(response, request_id)
         call = Call(operation, response.status, response.error_code, params, request_id)
         with self._calls_lock:
@@ -89,8 +98,7 @@ class GlacierService:
             raise GlacierError("AccessDeniedException", f"Access denied for account ID: {account}")
         scope = _SCOPE.search(request.headers.get("authorization", ""))
         region = scope.group(1) if scope else config.region
-        return Context(request, operation, params, self.backend,
-                       self.backend.region_state(region))
+        return Context(request, operation, params, self.backend, self.backend.region_state(region))
 
     def _run(self, context: Context) -> Response:
         for observe in self.observers:

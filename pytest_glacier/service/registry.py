@@ -5,13 +5,21 @@ from __future__ import annotations
 from functools import cache
 
 from ..core.errors import GlacierError
+from ..core.http import Response
 from .context import Context, Handler
-
 
 #: one module per area, each exporting ``HANDLERS: dict[operation, handler]``
 AREAS = (
-    "vaults", "archives", "jobs", "notifications", "multipart", "tags", "access_policy",
-    "vault_lock", "retrieval_policy", "capacity",
+    "vaults",
+    "archives",
+    "jobs",
+    "notifications",
+    "multipart",
+    "tags",
+    "access_policy",
+    "vault_lock",
+    "retrieval_policy",
+    "capacity",
 )
 
 
@@ -33,7 +41,7 @@ def simulated_operations() -> frozenset[str]:
     return frozenset(_table())
 
 
-def _not_simulated(context: Context) -> None:  # type: ignore[return]
+def _not_simulated(context: Context) -> Response:
     raise GlacierError(
         "BadRequest", f"pytest_glacier does not simulate {context.operation} yet", status=501
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,9 @@ class Backend:
         self.ids = IdFactory(config.seed, scope)
         self.lock = threading.RLock()
         self.regions: dict[tuple[str, str], RegionState] = {}
+        #: asked when a job is created, with its DescribeJob-shaped dict: a StatusMessage
+        #: means the job will end Failed at its completion time (fault injection)
+        self.job_fault_hooks: list[Callable[[dict[str, Any]], str | None]] = []
 
     def region_state(self, region: str, account_id: str | None = None) -> RegionState:
         key = (account_id or self.config.account_id, region)

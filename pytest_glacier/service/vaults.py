@@ -64,17 +64,19 @@ def list_vaults(ctx: Context) -> Response:
     marker = ctx.request.query.get("marker")
     if marker is not None:
         prefix = ctx.vault_arn("")
-        if not marker.startswith(prefix) or not VAULT_NAME.fullmatch(marker[len(prefix):]):
+        if not marker.startswith(prefix) or not VAULT_NAME.fullmatch(marker[len(prefix) :]):
             raise invalid(f"Invalid marker: {marker}")
-        wanted = marker[len(prefix):]
+        wanted = marker[len(prefix) :]
         start = next((i for i, n in enumerate(names) if n >= wanted), len(names))
     page = names[start : start + limit]
     rest = names[start + limit :]
     mode = ctx.backend.config.inventory
-    return ctx.reply(json_body={
-        "VaultList": [vault_summary(ctx.region.vaults[n], mode) for n in page],
-        "Marker": ctx.vault_arn(rest[0]) if rest else None,
-    })
+    return ctx.reply(
+        json_body={
+            "VaultList": [vault_summary(ctx.region.vaults[n], mode) for n in page],
+            "Marker": ctx.vault_arn(rest[0]) if rest else None,
+        }
+    )
 
 
 def parse_limit(value: str | None, maximum: int) -> int:
