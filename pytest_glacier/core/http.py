@@ -47,7 +47,8 @@ class Request:
     @property
     def segments(self) -> list[str]:
         """Path segments, each percent-decoded after splitting."""
-        return [unquote(s) for s in self.path.lstrip("/").split("/")]
+        path = self.path[1:] if self.path.startswith("/") else self.path
+        return [unquote(s) for s in path.split("/")]
 
     def content(self) -> bytes | memoryview:
         """The whole body, read once; bytes-like bodies are used as they are, never copied."""
