@@ -6,8 +6,12 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_glacier import Glacier
+from pytest_glacier.service.vaults import VAULT_NAME
 
 ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/"
 
@@ -179,3 +183,21 @@ def test_boto3_resource_api(glacier: Glacier) -> None:
     archive.delete()
     vault.delete()
     assert list(resource.vaults.all()) == []
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(max_size=300))
+def test_any_vault_name_gets_201_or_an_aws_error(client: Any, glacier: Glacier, name: str) -> None:
+    valid = VAULT_NAME.fullmatch(name) is not None
+    try:
+        client.create_vault(vaultName=name)
+    except ClientError as error:
+        assert not valid
+        assert error.response["Error"]["Code"] == "InvalidParameterValueException"
+        assert name not in glacier.vaults()
+    else:
+        assert valid
+        assert name in glacier.vaults()
+    assert glacier.service.internal_errors == []
