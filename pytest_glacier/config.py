@@ -41,6 +41,10 @@ class GlacierConfig:
     free_tier_bytes_per_day: int = 10 * 1024**3 // 30
     inventory: str = "live"
     faults: tuple[Mapping[str, Any], ...] = ()
+    #: also answer ``requests`` calls to https://glacier.<region>.amazonaws.com via ``responses``
+    requests: bool = False
+    #: where archive bytes live: "memory", or "disk" (a temporary directory per double)
+    storage: str = "memory"
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -64,7 +68,9 @@ class GlacierConfig:
         if "tier_durations" in options:
             options["tier_durations"] = _tier_durations(options["tier_durations"])
         if "faults" in options:
-            options["faults"] = tuple(options["faults"])
+            options["faults"] = _faults(options["faults"])
+        if options.get("retrieval_policy") is not None:
+            options["retrieval_policy"] = _retrieval_policy(options["retrieval_policy"])
         config = cls(**options)
         config._check()
         return config
@@ -80,6 +86,8 @@ class GlacierConfig:
             raise ConfigError(f"account_id must be 12 digits, got {self.account_id!r}")
         if self.clock not in ("frozen", "real"):
             raise ConfigError(f"clock must be 'frozen' or 'real', got {self.clock!r}")
+        if self.storage not in ("memory", "disk"):
+            raise ConfigError(f"storage must be 'memory' or 'disk', got {self.storage!r}")
         if self.inventory not in ("live", "daily"):
             raise ConfigError(f"inventory must be 'live' or 'daily', got {self.inventory!r}")
         if not self.time_scale > 0:
@@ -92,6 +100,41 @@ class GlacierConfig:
             raise ConfigError(
                 f"expedited_capacity must be None or a count >= 0, got {self.expedited_capacity!r}"
             )
+        if (
+            isinstance(self.free_tier_bytes_per_day, bool)
+            or not isinstance(self.free_tier_bytes_per_day, int)
+            or self.free_tier_bytes_per_day < 0
+        ):
+            raise ConfigError(
+                "free_tier_bytes_per_day must be a byte count >= 0, "
+                f"got {self.free_tier_bytes_per_day!r}"
+            )
+
+
+def _faults(value: Any) -> tuple[Mapping[str, Any], ...]:
+    """Each entry is checked by building the rule it describes (inject()'s own checks)."""
+    from .faults import FaultRule
+
+    if isinstance(value, Mapping | str):
+        raise ConfigError(f"faults must be a list of dicts, got {value!r}")
+    entries = tuple(value)
+    for index, spec in enumerate(entries):
+        try:
+            FaultRule.from_spec(spec)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"faults[{index}]: {error}") from None
+    return entries
+
+
+def _retrieval_policy(value: Any) -> dict[str, Any]:
+    """The policy in the API's shape, checked as SetDataRetrievalPolicy checks it."""
+    from .core.errors import GlacierError
+    from .service.retrieval_policy import check_policy
+
+    try:
+        return check_policy(value)
+    except GlacierError as error:
+        raise ConfigError(f"retrieval_policy: {error.message}") from None
 
 
 def _tier_durations(value: Mapping[str, Any]) -> dict[str, dt.timedelta]:

@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from .config import GlacierConfig
+    from .doors.server import GlacierServer, ServedGlacier
     from .simulator import Glacier
 
 MARKER = "glacier"
+#: set when a test's call phase failed: teardown then skips the unused-fault-rule report
+_CALL_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,12 +37,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test carrying the marker gets the double even without asking for the fixture."""
+    """A test carrying the marker gets the double even without asking for the fixture.
+
+    The marker configures ``glacier_server`` instead when the test asks for that one.
+    """
     for item in items:
         if item.get_closest_marker(MARKER) is not None:
             names: list[str] = getattr(item, "fixturenames", [])
-            if MARKER not in names:
+            if MARKER not in names and "glacier_server" not in names:
                 names.insert(0, MARKER)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call" and report.failed:
+        item.stash[_CALL_FAILED] = True
 
 
 def _seed(config: pytest.Config) -> int | str:
@@ -57,11 +72,9 @@ def _marker_options(node: pytest.Item) -> dict[str, Any]:
     return options
 
 
-@pytest.fixture
-def glacier(request: pytest.FixtureRequest) -> Iterator[Glacier]:
-    """The Glacier double, active for this test; yields its controller."""
+def _test_config(request: pytest.FixtureRequest) -> GlacierConfig:
+    """The seed option and the test's markers, as one config; a bad key fails the test."""
     from .config import GlacierConfig
-    from .simulator import Glacier
 
     options = {"seed": _seed(request.config), **_marker_options(request.node)}
     try:
@@ -70,5 +83,43 @@ def glacier(request: pytest.FixtureRequest) -> Iterator[Glacier]:
         pytest.fail(str(error), pytrace=False)
     if "freezer" in request.fixturenames:
         request.getfixturevalue("freezer")  # reuse the user's freezegun, started first
-    with Glacier(config, scope=request.node.nodeid) as double:
+    return config
+
+
+@pytest.fixture
+def glacier(request: pytest.FixtureRequest) -> Iterator[Glacier]:
+    """The Glacier double, active for this test; yields its controller."""
+    from .simulator import Glacier
+
+    with Glacier(_test_config(request), scope=request.node.nodeid) as double:
         yield double
+        if request.node.stash.get(_CALL_FAILED, False):
+            double.faults.strict = False  # the failure already tells what went wrong
+
+
+@pytest.fixture(scope="session")
+def glacier_http_server() -> Iterator[GlacierServer]:
+    """The one local server of this session (of this xdist worker): loopback, a free port."""
+    from .doors.server import GlacierServer
+
+    server = GlacierServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def glacier_server(
+    request: pytest.FixtureRequest, glacier_http_server: GlacierServer
+) -> Iterator[ServedGlacier]:
+    """A fresh double served over HTTP for this test: ``.endpoint_url``, ``.env``, controller."""
+    from .doors.server import ServedGlacier
+
+    double = ServedGlacier(
+        _test_config(request), server=glacier_http_server, scope=request.node.nodeid
+    )
+    with glacier_http_server.serving(double):
+        yield double
+        if request.node.stash.get(_CALL_FAILED, False):
+            double.faults.strict = False  # the failure already tells what went wrong

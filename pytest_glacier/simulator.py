@@ -11,8 +11,11 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 
 from .config import GlacierConfig
-from .records import Call
+from .faults import FaultRule, Faults, JobFaultRule, LatencyRule, Matcher, Rule
+from .records import Call, Notification
 from .service.dispatch import GlacierService
+from .service.job_model import describe
+from .service.scheduling import settle
 from .service.state import Archive, Backend, Vault
 
 FAKE_CREDENTIALS = {
@@ -33,32 +36,67 @@ class Glacier(ContextDecorator):
 
     def __init__(self, config: GlacierConfig, *, scope: str = "") -> None:
         self.config = config
+        #: what ids are seeded with besides ``seed`` (the test's node id); reset() keeps it
+        self.scope = scope
         self.backend = Backend(config, scope)
         self.service = GlacierService(self.backend)
+        #: the fault rules (``faults.rules``); the marker's ``faults`` come first
+        self.faults = Faults(self.service)
+        for spec in config.faults:
+            self.faults.add(FaultRule.from_spec(spec))
         self._saved_env: dict[str, str | None] = {}
         self._active = False
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Glacier:
-        from .doors import botocore_door
-
         if self._active:
             raise RuntimeError("this Glacier double is already active")
         self.backend.clock.start()
         self._set_env()
-        botocore_door.activate(self.service)
+        self._open_doors()
         self._active = True
         return self
 
     def stop(self) -> None:
-        from .doors import botocore_door
-
         if not self._active:
             return
         self._active = False
-        botocore_door.deactivate(self.service)
+        self._close_doors()
         self._restore_env()
         self.backend.clock.stop()
+        self.backend.store.close()
+
+    def _open_doors(self) -> None:
+        """Route in-process clients here: botocore always, ``requests`` when configured."""
+        from .doors import botocore_door
+
+        botocore_door.activate(self.service)
+        if self.config.requests:
+            from .doors import responses_door
+
+            responses_door.activate(self.service)
+
+    def _close_doors(self) -> None:
+        from .doors import botocore_door
+
+        if self.config.requests:
+            from .doors import responses_door
+
+            responses_door.deactivate(self.service)
+        botocore_door.deactivate(self.service)
+
+    def reset(self) -> None:
+        """Forget all state, calls, faults and notifications; time restarts at ``start``.
+
+        The double is rebuilt by running ``__init__`` again, so everything it wires up is
+        fresh; internal errors not yet reported are kept so they still fail the test.
+        """
+        active, errors = self._active, list(self.service.internal_errors)
+        self.stop()
+        Glacier.__init__(self, self.config, scope=self.scope)
+        self.service.internal_errors.extend(errors)
+        if active:
+            self.start()
 
     def __enter__(self) -> Glacier:
         return self.start()
@@ -72,6 +110,7 @@ class Glacier(ContextDecorator):
         self.stop()
         if exc_type is None:
             self.check()
+            self.faults.verify_used()
 
     def check(self) -> None:
         """Raise if the double itself failed while answering a request."""
@@ -80,12 +119,16 @@ class Glacier(ContextDecorator):
             errors = "\n".join(self.service.internal_errors)
             raise InternalError(f"pytest_glacier raised while answering a request:\n{errors}")
 
-    def _set_env(self) -> None:
+    def _env_overrides(self) -> dict[str, str]:
+        """Environment variables set while active (the user's own values win)."""
         wanted = dict(FAKE_CREDENTIALS) if not os.environ.get("AWS_ACCESS_KEY_ID") else {}
         wanted.setdefault("AWS_EC2_METADATA_DISABLED", "true")
         if not os.environ.get("AWS_DEFAULT_REGION"):
             wanted["AWS_DEFAULT_REGION"] = self.config.region
-        for key, value in wanted.items():
+        return wanted
+
+    def _set_env(self) -> None:
+        for key, value in self._env_overrides().items():
             self._saved_env[key] = os.environ.get(key)
             os.environ[key] = value
 
@@ -127,19 +170,118 @@ class Glacier(ContextDecorator):
         hours: float = 0,
         days: float = 0,
     ) -> list[dict[str, Any]]:
-        """Move simulated time forward; returns the jobs that completed (DescribeJob dicts)."""
+        """Move simulated time forward; returns the jobs that completed meanwhile.
+
+        The result holds DescribeJob-shaped dicts in completion order. Jobs that were already
+        due before this call (time moved by the user's freezegun, say) complete first and are
+        not part of it.
+        """
         step = (delta or dt.timedelta()) + dt.timedelta(
             seconds=seconds, minutes=minutes, hours=hours, days=days
         )
         with self.backend.lock:
+            settle(self.backend)
             self.backend.clock.advance(step)
-        return []
+            return settle(self.backend)
+
+    def complete_jobs(self) -> list[dict[str, Any]]:
+        """Advance to the completion of the last job in progress; returns those completed."""
+        with self.backend.lock:
+            settle(self.backend)
+            last = self.backend.schedule.last_completion()
+            if last is None:
+                return []
+            return self.advance(max(last - self.now(), dt.timedelta()))
+
+    # -- faults ------------------------------------------------------------------------------
+    def inject(
+        self,
+        code: str,
+        *,
+        operation: str | None = None,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        message: str | None = None,
+        status: int | None = None,
+        optional: bool = False,
+    ) -> FaultRule:
+        """Answer the next ``times`` matching requests (None: all) with the error ``code``.
+
+        ``match`` is a callable on a ``FaultRequest`` or a dict of expected parameter values
+        (path, query and JSON body members, as in ``calls``). A rule not used up by the end
+        of the test fails it unless ``optional=True``.
+        """
+        rule = FaultRule(
+            code,
+            operation=operation,
+            times=times,
+            match=match,
+            message=message,
+            status=status,
+            optional=optional,
+        )
+        self.faults.add(rule)
+        return rule
+
+    def fail_jobs(
+        self,
+        *,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        message: str | None = None,
+        optional: bool = False,
+    ) -> JobFaultRule:
+        """Make the next ``times`` matching new jobs end Failed at their completion time.
+
+        ``match`` is a callable on the job's DescribeJob dict or a dict of expected fields.
+        """
+        rule = JobFaultRule(times=times, match=match, message=message, optional=optional)
+        self.faults.add(rule)
+        return rule
+
+    def add_latency(
+        self,
+        delta: dt.timedelta | float,
+        *,
+        operation: str | None = None,
+        times: int | None = None,
+        match: Matcher | None = None,
+        optional: bool = False,
+    ) -> LatencyRule:
+        """Move simulated time by ``delta`` (a timedelta or seconds) before matching requests."""
+        rule = LatencyRule(
+            delta, operation=operation, times=times, match=match, optional=optional
+        )
+        self.faults.add(rule)
+        return rule
+
+    @property
+    def fault_rules(self) -> tuple[Rule, ...]:
+        """Every fault rule in the order it is consulted, each with its ``hits``."""
+        return tuple(self.faults.rules)
 
     # -- observation -------------------------------------------------------------------------
     @property
     def calls(self) -> tuple[Call, ...]:
         """Every request answered, in order (each retry attempt separately)."""
         return tuple(self.service.calls)
+
+    @property
+    def notifications(self) -> tuple[Notification, ...]:
+        """SNS messages published by job completions, in completion-time order, each once."""
+        with self.backend.lock:
+            settle(self.backend)
+            return tuple(self.backend.schedule.notifications)
+
+    def jobs(self, vault_name: str, region: str | None = None) -> Mapping[str, dict[str, Any]]:
+        """Read-only view of one vault's unexpired jobs as DescribeJob dicts, as of now."""
+        with self.backend.lock:
+            settle(self.backend)
+            now = self.now()
+            jobs = self.vaults(region)[vault_name].jobs.values()
+            return MappingProxyType(
+                {job.job_id: describe(job, now) for job in jobs if not job.expired(now)}
+            )
 
     def vaults(self, region: str | None = None) -> Mapping[str, Vault]:
         """Read-only view of the vaults of ``region`` (default: the configured one)."""

@@ -60,8 +60,10 @@ class Clock:
             if not _freezegun_factories():
                 from freezegun import freeze_time
 
+                from .freeze import start as start_freeze
+
                 self._freezer = freeze_time(self.start_at)
-                self._freezer.start()
+                start_freeze(self._freezer)
         else:
             self._real_origin = dt.datetime.now(UTC)
 

@@ -50,6 +50,23 @@ class Request:
         path = self.path[1:] if self.path.startswith("/") else self.path
         return [unquote(s) for s in path.split("/")]
 
+    def is_stream(self) -> bool:
+        """The body is a file-like object not read yet (so it can be consumed piecewise)."""
+        return self._content is None and not isinstance(self.body, bytes | bytearray | memoryview)
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes | memoryview]:
+        """The body in pieces of at most ``size`` bytes; a stream body is read piecewise, once."""
+        if not self.is_stream():
+            view = memoryview(self.content())
+            for start in range(0, len(view), size):
+                yield view[start : start + size]
+            return
+        stream = self.body
+        assert not isinstance(stream, bytes | bytearray | memoryview)
+        self._content = b""  # consumed: a second reader must not see a partial body
+        while piece := stream.read(size):
+            yield piece
+
     def content(self) -> bytes | memoryview:
         """The whole body, read once; bytes-like bodies are used as they are, never copied."""
         if self._content is None:

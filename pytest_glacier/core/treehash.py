@@ -33,7 +33,7 @@ class TreeHasher:
         self._current = hashlib.sha256()
         self._filled = 0
 
-    def update(self, data: bytes | memoryview) -> None:
+    def update(self, data: bytes | bytearray | memoryview) -> None:
         view = memoryview(data)
         while len(view):
             take = min(MIB - self._filled, len(view))

@@ -4,10 +4,18 @@
 makes sure our hook is registered *first* on that client's event emitter (so clients created
 before the test are served too, and we answer before moto's ``mock_aws`` handler), then lets
 botocore carry on: serialisation, signing and parsing stay botocore's own.
+
+``Endpoint._needs_retry`` is wrapped too: botocore decides whether to retry a glacier request
+exactly as it would (same ``needs-retry`` handlers, same attempt counting), but the sleep it
+would take moves simulated time instead of costing wall time (``faults.retry_backoff``).
+Adaptive mode's client-side rate limiter (``TokenBucket``) reads the frozen clock, so under it
+a wait for tokens would never end; it too is spent in simulated time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -15,6 +23,8 @@ from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
+from botocore.hooks import first_non_none_response
+from botocore.retries.bucket import TokenBucket
 
 from ..core.http import Request, Response, lower_keys
 
@@ -25,7 +35,8 @@ _HOOK_ID = "pytest_glacier.before_send"
 _lock = threading.Lock()
 _active: list[GlacierService] = []
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()
-_original_do_get_response: Any = None
+#: (class, attribute) -> botocore's own function, while any double is active
+_originals: dict[tuple[type, str], Any] = {}
 
 
 class RawBody:
@@ -78,7 +89,56 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
         if emitter not in _hooked:
             emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
             _hooked.add(emitter)
-    return _original_do_get_response(self, request, operation_model, context)
+    return _originals[Endpoint, "_do_get_response"](self, request, operation_model, context)
+
+
+def _needs_retry(
+    self: Endpoint,
+    attempts: int,
+    operation_model: Any,
+    request_dict: Any,
+    response: Any = None,
+    caught_exception: Any = None,
+) -> bool:
+    """botocore's retry decision for glacier, with the sleep spent in simulated time."""
+    service = current()
+    if service is None or operation_model.service_model.endpoint_prefix != "glacier":
+        original = _originals[Endpoint, "_needs_retry"]
+        return bool(
+            original(self, attempts, operation_model, request_dict, response, caught_exception)
+        )
+    service_id = operation_model.service_model.service_id.hyphenize()
+    delay = first_non_none_response(
+        self._event_emitter.emit(
+            f"needs-retry.{service_id}.{operation_model.name}",
+            response=response,
+            endpoint=self,
+            operation=operation_model,
+            attempts=attempts,
+            caught_exception=caught_exception,
+            request_dict=request_dict,
+        )
+    )
+    if delay is None or delay is False:
+        return False
+    from ..faults import retry_backoff, spend
+
+    spend(service, retry_backoff(attempts))
+    return True
+
+
+def _acquire(self: TokenBucket, amount: float = 1, block: bool = True) -> Any:
+    """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
+    service = current()
+    if service is not None and block and service.backend.clock.mode == "frozen":
+        self._refill()
+        shortfall = self._sleep_amount(amount)
+        if shortfall > 0:
+            from ..faults import spend
+
+            # whole milliseconds, rounded up, so the refill after it surely covers ``amount``
+            spend(service, dt.timedelta(milliseconds=math.ceil(shortfall * 1000) + 1))
+    return _originals[TokenBucket, "_acquire"](self, amount, block)
 
 
 def current() -> GlacierService | None:
@@ -86,12 +146,19 @@ def current() -> GlacierService | None:
     return _active[-1] if _active else None
 
 
+_PATCHES: tuple[tuple[type, str, Any], ...] = (
+    (Endpoint, "_do_get_response", _do_get_response),
+    (Endpoint, "_needs_retry", _needs_retry),
+    (TokenBucket, "_acquire", _acquire),
+)
+
+
 def activate(service: GlacierService) -> None:
-    global _original_do_get_response
     with _lock:
         if not _active:
-            _original_do_get_response = Endpoint._do_get_response
-            Endpoint._do_get_response = _do_get_response
+            for owner, name, replacement in _PATCHES:
+                _originals[owner, name] = getattr(owner, name)
+                setattr(owner, name, replacement)
         _active.append(service)
 
 
@@ -99,4 +166,5 @@ def deactivate(service: GlacierService) -> None:
     with _lock:
         _active.remove(service)
         if not _active:
-            Endpoint._do_get_response = _original_do_get_response
+            for owner, name, _ in _PATCHES:
+                setattr(owner, name, _originals.pop((owner, name)))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterator, Sequence
 
 from ..core.errors import GlacierError, invalid, missing
 from ..core.http import Response
-from ..core.treehash import MIB, reduce_digests
+from ..core.treehash import MIB, TreeHasher, reduce_digests
+from ..storage import ArchiveBytes, Chunk
 from .context import Context, Handler
 from .state import Archive
 
@@ -77,17 +79,15 @@ def check_tree_hash(sent: str, computed: str) -> None:
 def upload_archive(ctx: Context) -> Response:
     with ctx.backend.lock:
         ctx.vault()
-    body, tree = verify_payload(ctx)
-    description = check_description(ctx.header("x-amz-archive-description"))
-    if not 1 <= len(body) <= MAX_ARCHIVE_SIZE:
-        raise invalid(
-            f"Invalid archive size: {len(body)}. An archive must be between 1 byte and "
-            f"{MAX_ARCHIVE_SIZE} bytes."
-        )
-    check_tree_hash(ctx.header("x-amz-sha256-tree-hash") or "", tree)
+    if ctx.backend.config.storage == "disk" and ctx.request.is_stream():
+        stored, tree, description = _receive_to_store(ctx)
+    else:
+        body, tree = verify_payload(ctx)
+        description = _check_archive(ctx, len(body), tree)
+        stored = ctx.backend.store.put([body])
     with ctx.backend.lock:
         vault = ctx.vault()
-        archive = store_archive(ctx, vault.name, description, body, tree)
+        archive = add_archive(ctx, vault.name, description, stored, tree)
     return ctx.reply(
         headers={
             "location": f"/{ctx.account_id}/vaults/{vault.name}/archives/{archive.archive_id}",
@@ -97,13 +97,69 @@ def upload_archive(ctx: Context) -> Response:
     )
 
 
+def _check_archive(ctx: Context, size: int, tree: str) -> str:
+    """The checks after the payload hashes, in the service's order; returns the description."""
+    description = check_description(ctx.header("x-amz-archive-description"))
+    if not 1 <= size <= MAX_ARCHIVE_SIZE:
+        raise invalid(
+            f"Invalid archive size: {size}. An archive must be between 1 byte and "
+            f"{MAX_ARCHIVE_SIZE} bytes."
+        )
+    check_tree_hash(ctx.header("x-amz-sha256-tree-hash") or "", tree)
+    return description
+
+
+def _receive_to_store(ctx: Context) -> tuple[ArchiveBytes, str, str]:
+    """A streamed body goes to the disk store piece by piece while both hashes are taken,
+    so a file upload never sits in memory; the checks then run as ``verify_payload``'s do."""
+    sent_tree_hash = ctx.header("x-amz-sha256-tree-hash")
+    if sent_tree_hash is None:
+        raise missing("x-amz-sha256-tree-hash")
+    sent_linear = ctx.header("x-amz-content-sha256")
+    if sent_linear is None:
+        raise missing("x-amz-content-sha256")
+    linear, tree = hashlib.sha256(), TreeHasher()
+
+    def hashed(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+        for chunk in chunks:
+            linear.update(chunk)
+            tree.update(chunk)
+            yield chunk
+
+    stored = ctx.backend.store.put(hashed(ctx.request.chunks()))
+    length = ctx.header("content-length")
+    if length is not None and length != str(len(stored)):
+        raise invalid(f"Content-Length: {length} does not match the body length {len(stored)}")
+    if not hmac.compare_digest(sent_linear.lower(), linear.hexdigest()):
+        raise GlacierError(
+            "InvalidSignatureException",
+            "The value passed in as x-amz-content-sha256 does not match the computed payload "
+            f"hash. Computed digest: {linear.hexdigest()} expected hash: {sent_linear}",
+        )
+    return stored, tree.hexdigest(), _check_archive(ctx, len(stored), tree.hexdigest())
+
+
 def store_archive(
-    ctx: Context, vault_name: str, description: str, data: bytes | memoryview, tree: str
+    ctx: Context,
+    vault_name: str,
+    description: str,
+    data: Chunk | Sequence[Chunk],
+    tree: str,
 ) -> Archive:
-    """Add an archive to a vault (caller holds the lock); shared with multipart completion."""
+    """Keep ``data`` (the bytes, or the archive's pieces in order, which are not joined
+    first) in the double's store and add the archive to a vault (caller holds the lock);
+    shared with multipart completion."""
+    pieces = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+    return add_archive(ctx, vault_name, description, ctx.backend.store.put(pieces), tree)
+
+
+def add_archive(
+    ctx: Context, vault_name: str, description: str, stored: ArchiveBytes, tree: str
+) -> Archive:
+    """Add an archive whose bytes are already in the store (caller holds the lock)."""
     now = ctx.now()
     archive = Archive(
-        ctx.backend.ids.archive_id(), vault_name, description, now, len(data), tree, data
+        ctx.backend.ids.archive_id(), vault_name, description, now, len(stored), tree, stored
     )
     vault = ctx.region.vaults[vault_name]
     vault.archives[archive.archive_id] = archive

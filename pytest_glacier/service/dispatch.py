@@ -2,8 +2,10 @@
 
 Steps, one concern each: resolve the route, apply the common rules (API version, account,
 region), let interceptors (fault injection) answer first, run the handler, render errors,
-record the call. Nothing but a Response leaves ``handle``: an unexpected exception becomes a
-500 ServiceUnavailableException and is kept in ``internal_errors`` so the test fails loudly.
+record the call. Vault policies (lock and access policy) are checked right before the
+handler, under the same lock. Nothing but a Response leaves ``handle``: an unexpected
+exception becomes a 500 ServiceUnavailableException and is kept in ``internal_errors`` so the
+test fails loudly.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ..core.http import Request, Response
 from ..core.routes import resolve
 from ..records import Call
 from .context import Context, Handler
+from .policy_eval import enforce as enforce_policies
 from .registry import handler_for
+from .scheduling import observe as settle_jobs
 from .state import Backend
 
 API_VERSION = "2012-06-01"
@@ -56,7 +60,7 @@ class GlacierService:
         #: run before the handler; the first non-None response answers the request
         self.interceptors: list[Interceptor] = []
         #: run at the start of every request, so time-driven effects happen when observed
-        self.observers: list[Callable[[], None]] = []
+        self.observers: list[Callable[[], None]] = [lambda: settle_jobs(backend)]
         self._calls_lock = threading.Lock()
 
     def handle(self, request: Request) -> Response:
@@ -109,8 +113,11 @@ class GlacierService:
                 return answer
         handler = handler_for(context.operation)
         if context.operation in SELF_LOCKING:
+            with self.backend.lock:
+                enforce_policies(context)
             return handler(context)
         with self.backend.lock:
+            enforce_policies(context)
             return handler(context)
 
     def _finish(self, response: Response, request_id: str) -> None:

@@ -1,7 +1,184 @@
-"""Handlers of this area are being built; see the project's issues."""
+"""InitiateJob, DescribeJob, ListJobs and GetJobOutput.
+
+Jobs complete on simulated time (see ``scheduling``); these handlers only read a job's state
+as of now, after the dispatch observer has settled what was due.
+"""
 
 from __future__ import annotations
 
-from .context import Handler
+import re
+from typing import Any
 
-HANDLERS: dict[str, Handler] = {}
+from ..core.errors import invalid, not_found
+from ..core.http import Response
+from ..core.treehash import is_tree_hash_aligned, tree_hash
+from . import capacity, job_params, retrieval_policy
+from .context import Context, Handler
+from .job_model import Job, describe
+from .state import Vault
+from .vaults import parse_limit
+
+LIST_JOBS_LIMIT = 50
+STATUS_CODES = ("InProgress", "Succeeded", "Failed")
+RANGE_HEADER = re.compile(r"bytes=([0-9]+)-([0-9]*)")
+
+
+def initiate_job(ctx: Context) -> Response:
+    vault = ctx.vault()
+    schedule = ctx.backend.schedule
+    spec = job_params.parse(ctx, vault, schedule)
+    if spec.archive is not None:
+        tier = spec.tier or "Standard"
+        retrieval_policy.enforce(ctx, tier, spec.byte_count)
+        if tier == "Expedited":
+            capacity.admit_expedited(ctx)
+    now = ctx.now()
+    job = Job(
+        ctx.backend.ids.job_id(),
+        schedule.next_seq(),
+        (ctx.account_id, ctx.region.region),
+        vault.name,
+        vault.arn,
+        spec.action,
+        now,
+        now + job_params.duration(spec, ctx.backend.config.tier_durations),
+        spec.tier,
+        spec.description,
+        spec.sns_topic,
+        spec.archive,
+        spec.byte_range,
+        _range_tree_hash(spec),
+        spec.inventory,
+    )
+    vault.jobs[job.job_id] = job
+    schedule.add(job)
+    for hook in ctx.backend.job_fault_hooks:
+        failure = hook(describe(job, now))
+        if failure is not None:
+            job.injected_failure = failure
+            break
+    return ctx.reply(
+        headers={
+            "location": f"/{ctx.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
+            "x-amz-job-id": job.job_id,
+        }
+    )
+
+
+def _range_tree_hash(spec: job_params.JobSpec) -> str | None:
+    """The tree hash of the retrieved range, when that range is a node of the archive's tree."""
+    archive, byte_range = spec.archive, spec.byte_range
+    if archive is None or byte_range is None:
+        return None
+    start, end = byte_range
+    if not is_tree_hash_aligned(start, end, archive.size):
+        return None
+    if start == 0 and end == archive.size - 1:
+        return archive.tree_hash
+    return tree_hash(memoryview(archive.data)[start : end + 1])
+
+
+def describe_job(ctx: Context) -> Response:
+    return ctx.reply(json_body=describe(find_job(ctx, ctx.vault()), ctx.now()))
+
+
+def find_job(ctx: Context, vault: Vault) -> Job:
+    """The path's job if it exists and has not expired, else the service's 404."""
+    job_id = ctx.params["jobId"]
+    job = vault.jobs.get(job_id)
+    if job is None or job.expired(ctx.now()):
+        raise not_found(f"The job ID was not found: {job_id}")
+    return job
+
+
+def list_jobs(ctx: Context) -> Response:
+    vault = ctx.vault()
+    query = ctx.request.query
+    limit = parse_limit(query.get("limit"), LIST_JOBS_LIMIT)
+    status = query.get("statuscode")
+    if status is not None and status not in STATUS_CODES:
+        raise invalid(f"The job status code is not valid: {status}")
+    completed = query.get("completed")
+    if completed is not None and completed.lower() not in ("true", "false"):
+        raise invalid(
+            f"The completed value is not valid: {completed}. Valid values are: true, false"
+        )
+    after = -1
+    marker = query.get("marker")
+    if marker is not None:
+        if marker not in ctx.backend.schedule.job_order:
+            raise invalid(f"Invalid marker: {marker}")
+        after = ctx.backend.schedule.job_order[marker]
+    now = ctx.now()
+    shown = []
+    for job in sorted(vault.jobs.values(), key=lambda j: j.seq):
+        if job.seq <= after or job.expired(now):
+            continue
+        summary = describe(job, now)
+        if status is not None and summary["StatusCode"] != status:
+            continue
+        if completed is not None and summary["Completed"] != (completed.lower() == "true"):
+            continue
+        shown.append(summary)
+    page = shown[:limit]
+    more = len(shown) > limit
+    return ctx.reply(json_body={"JobList": page, "Marker": page[-1]["JobId"] if more else None})
+
+
+def get_job_output(ctx: Context) -> Response:
+    job = find_job(ctx, ctx.vault())
+    now = ctx.now()
+    outcome = job.outcome if job.done(now) else None
+    if outcome is None or outcome.status != "Succeeded":
+        raise invalid(f"The job is not currently available for download: {job.job_id}")
+    output = outcome.output
+    total = len(output)
+    asked = _range(ctx.header("range"), total)
+    start, end = asked or (0, total - 1)
+    headers = {"content-type": outcome.content_type, "accept-ranges": "bytes"}
+    if asked is not None:
+        headers["content-range"] = f"bytes {start}-{end}/{total}"
+    if job.archive is not None:
+        _archive_headers(job, start, end, total, output, headers)
+    body = output if asked is None else memoryview(output)[start : end + 1]
+    return Response(206 if asked is not None else 200, headers, body)
+
+
+def _range(header: str | None, total: int) -> tuple[int, int] | None:
+    """A ``Range: bytes=a-b`` request within the output; other forms are ignored (whole body)."""
+    match = RANGE_HEADER.fullmatch((header or "").strip())
+    if match is None:
+        return None
+    start = int(match[1])
+    end = int(match[2]) if match[2] else total - 1
+    if start >= total:
+        raise invalid(
+            f"The start of the range is larger than size of retrieved data: "
+            f"bytes={match[1]}-{match[2]}"
+        )
+    if end < start:
+        return None
+    return start, min(end, total - 1)
+
+
+def _archive_headers(
+    job: Job, start: int, end: int, total: int, output: Any, headers: dict[str, str]
+) -> None:
+    """Description, and the checksum when both the job range and this range are aligned."""
+    assert job.archive is not None
+    if job.archive.description:
+        headers["x-amz-archive-description"] = job.archive.description
+    if job.range_tree_hash is None or not is_tree_hash_aligned(start, end, total):
+        return
+    whole = start == 0 and end == total - 1
+    headers["x-amz-sha256-tree-hash"] = (
+        job.range_tree_hash if whole else tree_hash(memoryview(output)[start : end + 1])
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    "InitiateJob": initiate_job,
+    "DescribeJob": describe_job,
+    "ListJobs": list_jobs,
+    "GetJobOutput": get_job_output,
+}

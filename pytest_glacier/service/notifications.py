@@ -1,7 +1,67 @@
-"""Handlers of this area are being built; see the project's issues."""
+"""Set/Get/DeleteVaultNotifications, and publishing a job's completion to SNS topics.
+
+Publishing records the message (nothing leaves the process): to the job's own SNSTopic if it
+named one, then to the vault's topic if its Events include the job's event, both when both
+apply, as the service does. Glacier never checks that a topic exists, so neither do we.
+"""
 
 from __future__ import annotations
 
-from .context import Handler
+import copy
+from typing import Any
 
-HANDLERS: dict[str, Handler] = {}
+from ..core.errors import invalid, missing, not_found
+from ..core.http import Response
+from ..records import Notification
+from . import schemas
+from .context import Context, Handler
+from .job_model import Job
+from .job_params import SNS_TOPIC
+from .state import Vault
+
+EVENTS = {
+    "ArchiveRetrieval": "ArchiveRetrievalCompleted",
+    "InventoryRetrieval": "InventoryRetrievalCompleted",
+    "Select": "ArchiveRetrievalCompleted",
+}
+
+
+def set_vault_notifications(ctx: Context) -> Response:
+    vault = ctx.vault()
+    body = ctx.json_body()
+    if body is None:
+        raise missing("vaultNotificationConfig")
+    schemas.check("vault_notifications", body)
+    topic = body["SNSTopic"]
+    if not SNS_TOPIC.fullmatch(topic):
+        raise invalid(f"Invalid SNS topic: {topic}")
+    vault.notification_config = {"SNSTopic": topic, "Events": list(body["Events"])}
+    return ctx.reply()
+
+
+def get_vault_notifications(ctx: Context) -> Response:
+    vault = ctx.vault()
+    if vault.notification_config is None:
+        raise not_found(f"No notification configuration is set for vault: {vault.arn}")
+    return ctx.reply(json_body=vault.notification_config)
+
+
+def delete_vault_notifications(ctx: Context) -> Response:
+    ctx.vault().notification_config = None
+    return ctx.reply()
+
+
+def publish(vault: Vault, job: Job, message: dict[str, Any]) -> list[Notification]:
+    """The messages a completed job sends, in the order they are sent."""
+    topics = [job.sns_topic] if job.sns_topic is not None else []
+    config = vault.notification_config
+    if config is not None and EVENTS[job.action] in config["Events"]:
+        topics.append(config["SNSTopic"])
+    return [Notification(topic, copy.deepcopy(message)) for topic in topics]
+
+
+HANDLERS: dict[str, Handler] = {
+    "SetVaultNotifications": set_vault_notifications,
+    "GetVaultNotifications": get_vault_notifications,
+    "DeleteVaultNotifications": delete_vault_notifications,
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from ..config import GlacierConfig
 from ..core.clock import Clock
 from ..core.ids import IdFactory
+from ..storage import open_store
+from .job_model import Job, Schedule
 
 
 def vault_arn(region: str, account_id: str, name: str) -> str:
@@ -29,6 +32,56 @@ class Archive:
 
 
 @dataclass(eq=False)
+class Part:
+    """One uploaded part of a multipart upload, kept as received until completion."""
+
+    start: int
+    data: bytes | memoryview = field(repr=False)
+    tree_hash: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.data) - 1
+
+
+@dataclass(eq=False)
+class Upload:
+    """A multipart upload; kept a while after completion/abort so repeats are idempotent."""
+
+    upload_id: str
+    vault_name: str
+    description: str | None
+    part_size: int
+    creation_date: dt.datetime
+    #: last initiation, part, completion or abort: idle uploads expire 24 h after it
+    last_activity: dt.datetime
+    #: part index (start // part_size) -> part
+    parts: dict[int, Part] = field(default_factory=dict)
+    #: (archive id, size, tree hash) once completed
+    completed: tuple[str, int, str] | None = None
+    aborted: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed is None and not self.aborted
+
+
+@dataclass(eq=False)
+class VaultLock:
+    """A vault lock policy: ``InProgress`` until completed (or expired), then ``Locked``."""
+
+    lock_id: str
+    policy: str
+    state: str
+    creation_date: dt.datetime
+    expiration_date: dt.datetime
+
+    def in_force(self, now: dt.datetime) -> bool:
+        """An InProgress lock lapses at its expiration date; a Locked one never does."""
+        return self.state == "Locked" or now < self.expiration_date
+
+
+@dataclass(eq=False)
 class Vault:
     name: str
     arn: str
@@ -38,11 +91,11 @@ class Vault:
     last_inventory_date: dt.datetime | None = None
     inventory_snapshot: tuple[Archive, ...] = ()
     last_write: dt.datetime | None = None
-    jobs: dict[str, Any] = field(default_factory=dict)
-    uploads: dict[str, Any] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    uploads: dict[str, Upload] = field(default_factory=dict)
     notification_config: dict[str, Any] | None = None
     access_policy: str | None = None
-    lock: Any = None
+    lock: VaultLock | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -55,6 +108,8 @@ class RegionState:
         default_factory=lambda: {"Rules": [{"Strategy": "None"}]}
     )
     provisioned_capacity: list[Any] = field(default_factory=list)
+    #: when Expedited retrievals were admitted, oldest first (the capacity model's window)
+    expedited_admissions: deque[dt.datetime] = field(default_factory=deque)
     #: archive id -> the vault it was stored in (kept after deletion, to name the owner)
     archive_vaults: dict[str, str] = field(default_factory=dict)
 
@@ -74,6 +129,10 @@ class Backend:
         #: asked when a job is created, with its DescribeJob-shaped dict: a StatusMessage
         #: means the job will end Failed at its completion time (fault injection)
         self.job_fault_hooks: list[Callable[[dict[str, Any]], str | None]] = []
+        #: jobs waiting to complete, and the notifications completions published
+        self.schedule = Schedule()
+        #: archive bytes: in memory, or in files of a temporary directory (config ``storage``)
+        self.store = open_store(config.storage)
 
     def region_state(self, region: str, account_id: str | None = None) -> RegionState:
         key = (account_id or self.config.account_id, region)

@@ -1,0 +1,160 @@
+"""Start freezegun per test without paying for its walk over every loaded module.
+
+freezegun's outermost ``start()`` visits every module in ``sys.modules`` and rebinds the
+attributes that are the real ``datetime``/``time`` objects (``from time import monotonic``
+style imports). It validates a per-module cache by hashing ``dir(module)`` each time, which
+costs about 8 ms per start in a process that has boto3 and pytest loaded: 15 times the whole
+fixture budget. Only a few dozen modules ever hold such attributes.
+
+This module lets freezegun do exactly its own patching, but shows its walk only the modules
+that can matter: those freezegun patched last time, and those that are new or whose
+namespace changed since they were last seen. A module is "unchanged" when it is the same
+object with the same namespace size and the same last-added name, which notices every change
+freezegun's own cache notices (a change of the set of names). Everything freezegun does
+besides the walk (the ``datetime``/``time``/``uuid`` globals, its factory stack, ``tick``,
+``move_to``, nesting, ``stop``) is untouched, so user freezegun code and pytest-freezer work
+as they do with a plain ``freeze_time(...).start()``.
+
+If freezegun's internals are not the ones this relies on, it falls back to a plain start.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+#: (module, namespace, size, last name): how a module looked when it was last scanned
+_Signature = tuple[Any, dict[str, Any], int, Any]
+
+_lock = threading.Lock()
+
+
+class _SysView:
+    """What freezegun's walk sees as ``sys``: the real module with ``modules`` narrowed."""
+
+    def __init__(self, modules: dict[str, Any]) -> None:
+        self.modules = modules
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys, name)
+
+
+def _signature(module: Any) -> _Signature | None:
+    namespace = getattr(module, "__dict__", None)
+    if type(namespace) is not dict or not namespace:
+        return None
+    return (module, namespace, len(namespace), next(reversed(namespace)))
+
+
+def _unchanged(entry: _Signature, module: Any) -> bool:
+    namespace = entry[1]
+    return (
+        entry[0] is module
+        and len(namespace) == entry[2]
+        and next(reversed(namespace), None) == entry[3]
+    )
+
+
+class ModuleScanCache:
+    """Which loaded modules hold real time objects, valid while their namespaces are unchanged."""
+
+    def __init__(self, ignore: tuple[str, ...] | None = None) -> None:
+        #: freezegun's ignore list the cache was built under (it decides what gets patched)
+        self.ignore = ignore
+        #: sys.modules key -> signature of a module that freezegun patched nothing in
+        self.quiet: dict[str, _Signature] = {}
+        #: id(module) -> (signature, the attribute list freezegun's cache gave for it)
+        self.holders: dict[int, tuple[_Signature, Any]] = {}
+        #: the whole of sys.modules at the last start, to skip the per-module loop when equal
+        self._modules: list[Any] = []
+        self._namespaces: list[dict[str, Any]] = []
+        self._sizes: list[int] = []
+        self._last_names: list[Any] = []
+        self._view: dict[str, Any] = {}
+
+    def view(self) -> tuple[dict[str, Any], bool]:
+        """The modules freezegun's walk must visit now, and whether anything changed."""
+        modules = list(sys.modules.values())
+        if modules == self._modules and self._same_namespaces():
+            return dict(self._view), False
+        view: dict[str, Any] = {}
+        quiet = self.quiet.get
+        for name, module in list(sys.modules.items()):
+            entry = quiet(name)
+            if entry is None or not _unchanged(entry, module):
+                view[name] = module
+        return view, True
+
+    def _same_namespaces(self) -> bool:
+        # map() keeps the loops in C; an emptied namespace stops it early, so it never matches
+        namespaces = self._namespaces
+        return (
+            list(map(len, namespaces)) == self._sizes
+            and list(map(next, map(reversed, namespaces))) == self._last_names
+        )
+
+    def attributes(self, module: ModuleType, original: Callable[[ModuleType], Any]) -> Any:
+        """freezegun's per-module attribute list, from our cache while the module is unchanged."""
+        held = self.holders.get(id(module))
+        if held is not None and _unchanged(held[0], module):
+            return held[1]
+        return original(module)
+
+    def learn(self, view: dict[str, Any], patched: set[int], original: Any) -> None:
+        """Record what the walk over ``view`` found, then snapshot sys.modules."""
+        for name, module in view.items():
+            signature = _signature(module)
+            if signature is None:
+                continue
+            if id(module) in patched:
+                held = self.holders.get(id(module))
+                if held is None or not _unchanged(held[0], module):
+                    self.holders[id(module)] = (signature, original(module))
+                self.quiet.pop(name, None)
+            else:
+                self.quiet[name] = signature
+        items = list(sys.modules.items())
+        self._modules = [module for _, module in items]
+        self._view = {
+            name: module
+            for name, module in items
+            if (entry := self.quiet.get(name)) is None or entry[0] is not module
+        }
+        signatures = [_signature(module) for module in self._modules]
+        kept = [s for s in signatures if s is not None]
+        self._namespaces = [s[1] for s in kept]
+        self._sizes = [s[2] for s in kept]
+        self._last_names = [s[3] for s in kept]
+
+
+_cache = ModuleScanCache()
+
+
+def start(freezer: Any) -> Any:
+    """``freezer.start()``, with freezegun's module walk narrowed when it is the outermost."""
+    import freezegun.api
+
+    api: Any = freezegun.api  # its module globals are replaced for the duration of start()
+    original = getattr(api, "_get_cached_module_attributes", None)
+    if api.freeze_factories or original is None or getattr(api, "sys", None) is not sys:
+        return freezer.start()
+    global _cache
+    with _lock:
+        if _cache.ignore != freezer.ignore:
+            _cache = ModuleScanCache(freezer.ignore)
+        view, changed = _cache.view()
+        api.sys = _SysView(view)
+        api._get_cached_module_attributes = lambda module: _cache.attributes(module, original)
+        try:
+            factory = freezer.start()
+        finally:
+            api.sys = sys
+            api._get_cached_module_attributes = original
+        # freezegun recorded the narrowed view; its stop() needs the real set of modules
+        freezer.modules_at_start = set(sys.modules)
+        if changed:
+            _cache.learn(view, {id(change[0]) for change in freezer.undo_changes}, original)
+    return factory

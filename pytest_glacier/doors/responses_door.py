@@ -1,0 +1,140 @@
+"""The ``requests`` front door: a ``responses`` callback answers the Glacier endpoint.
+
+While a double with ``requests=True`` is active, ``requests`` calls to
+``https://glacier.<region>.amazonaws.com/...`` are served by the core; every other URL goes
+on to whatever ``HTTPAdapter.send`` was before (the network, or a user's ``responses`` mock).
+A user's own ``RequestsMock`` started later still answers its own URLs first: every
+``RequestsMock`` falls back to our callback for a Glacier URL none of its mocks match, which
+is why ``RequestsMock._find_match`` is wrapped while the door is open.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..core.http import Request, Response, lower_keys
+
+if TYPE_CHECKING:
+    from ..service.dispatch import GlacierService
+
+GLACIER_URL = re.compile(r"https?://glacier(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?::\d+)?/")
+#: a passthru prefix matching every URL: what our own mock does not answer goes on
+_EVERY_URL = re.compile("")
+
+_lock = threading.Lock()
+_active: list[GlacierService] = []
+_mock: Any = None
+_original_find_match: Any = None
+
+
+def activate(service: GlacierService) -> None:
+    with _lock:
+        if not _active:
+            _install()
+        _active.append(service)
+
+
+def deactivate(service: GlacierService) -> None:
+    with _lock:
+        _active.remove(service)
+        if not _active:
+            _uninstall()
+
+
+def current() -> GlacierService | None:
+    """The innermost double with the door open, if any."""
+    return _active[-1] if _active else None
+
+
+def _install() -> None:
+    global _mock, _original_find_match
+    import requests.adapters
+    import responses
+
+    mock_class: Any = responses.RequestsMock
+    _original_find_match = mock_class._find_match
+    mock_class._find_match = _find_match
+    _mock = mock_class(
+        assert_all_requests_are_fired=False,
+        passthru_prefixes=(_EVERY_URL,),
+        real_adapter_send=requests.adapters.HTTPAdapter.send,
+    )
+    _mock.start()
+
+
+def _uninstall() -> None:
+    global _mock
+    import responses
+
+    _mock.stop(allow_assert=False)
+    _mock = None
+    mock_class: Any = responses.RequestsMock
+    mock_class._find_match = _original_find_match
+
+
+def _find_match(mock: Any, request: Any) -> tuple[Any, list[str]]:
+    """The mock's own match first; else, for a Glacier URL, our callback."""
+    match, reasons = _original_find_match(mock, request)
+    if match is None and current() is not None and GLACIER_URL.match(str(request.url)):
+        import responses
+
+        match = responses.CallbackResponse(
+            request.method, str(request.url), callback=_answer, content_type=None
+        )
+    return match, reasons
+
+
+def _answer(prepared: Any) -> tuple[int, dict[str, str], io.BufferedReader]:
+    """The ``responses`` callback: a prepared ``requests`` request through the core."""
+    service = current()
+    assert service is not None, "the responses door answered after it was closed"
+    parts = urlsplit(str(prepared.url))
+    core_request = Request.from_url(
+        prepared.method,
+        parts.path + ("?" + parts.query if parts.query else ""),
+        lower_keys(prepared.headers),
+        _body_bytes(prepared.body),
+    )
+    response = service.handle(core_request)
+    return response.status, response.headers, io.BufferedReader(_ChunkStream(response))
+
+
+def _body_bytes(body: Any) -> bytes:
+    """requests hands over bytes, str, None, a file or an iterable of chunks."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    if hasattr(body, "read"):
+        return _body_bytes(body.read())
+    return b"".join(_body_bytes(part) for part in body)
+
+
+class _ChunkStream(io.RawIOBase):
+    """A response body read as a file, one chunk at a time: large outputs stay streamed."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self._chunks: Iterator[bytes] = response.chunks()
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size

@@ -1,0 +1,395 @@
+"""Fault injection: rules that answer requests with errors, fail jobs or add simulated latency.
+
+Rules are count-based and consulted in the order they were added, so every decision depends
+only on the requests a test makes, never on wall time or a global random state. A rule with a
+finite ``times`` that is not used up by the end of the test is reported (strict by default,
+``optional=True`` opts a rule out), as pytest-httpx does for unrequested responses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .core.errors import ERROR_CODES, GlacierError
+from .core.http import Response
+from .core.routes import OPERATIONS
+from .service.dispatch import error_response, operation_has_json
+
+if TYPE_CHECKING:
+    from .service.context import Context
+    from .service.dispatch import GlacierService
+
+#: messages of injected errors when the test gives none ([R]: the service's own where known)
+DEFAULT_MESSAGES: dict[str, str] = {
+    "AccessDeniedException": "User is not authorized to perform this operation.",
+    "BadRequest": "The request could not be processed.",
+    "ExpiredTokenException": "The security token included in the request is expired.",
+    "InsufficientCapacityException": (
+        "There is not enough capacity to process this Expedited retrieval request. "
+        "Try again later or purchase provisioned capacity."
+    ),
+    "InvalidParameterValueException": "A parameter of the request is not valid.",
+    "InvalidSignatureException": (
+        "The request signature we calculated does not match the signature you provided."
+    ),
+    "LimitExceededException": "The request exceeds a limit of the service.",
+    "MissingAuthenticationTokenException": "Missing Authentication Token",
+    "MissingParameterValueException": "A required parameter is missing.",
+    "NoLongerSupportedException": (
+        "This API is no longer supported for new accounts. "
+        "Please use Amazon S3 Glacier storage classes instead."
+    ),
+    "PolicyEnforcedException": "InitiateJob request denied by current data retrieval policy.",
+    "RequestTimeoutException": "The request timed out while the service received the body.",
+    "ResourceNotFoundException": "The requested resource was not found.",
+    "SerializationException": "The request body could not be parsed.",
+    "ServiceUnavailableException": "Service is temporarily unavailable. Try again later.",
+    "ThrottlingException": "Rate exceeded",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
+}
+JOB_FAILED_MESSAGE = "The job failed."
+#: botocore's longest backoff in standard mode; legacy mode grows 1, 2, 4, 8 s the same way
+RETRY_BACKOFF_CAP = dt.timedelta(seconds=20)
+SPEC_KEYS = ("code", "operation", "times", "match", "message", "status", "optional")
+DOCS = "docs/faults.md#unused-rules"
+
+
+class FaultMatchError(RuntimeError):
+    """A rule's ``match`` raised: a bug in the test, reported as the double's internal error."""
+
+
+class UnusedFaultRules(AssertionError):
+    """Rules with a finite ``times`` were not used up by the end of the test."""
+
+
+@dataclass(frozen=True)
+class FaultRequest:
+    """What a request rule's ``match`` callable sees."""
+
+    operation: str
+    #: path, query and JSON body members, as in ``Call.params``
+    params: Mapping[str, Any]
+    #: lower-case header names
+    headers: Mapping[str, str]
+    #: the parsed JSON body, ``None`` when the body is not JSON
+    body: Any
+    region: str
+
+
+Matcher = Callable[[Any], bool] | Mapping[str, Any]
+
+
+class Rule:
+    """What every rule shares: a scope, a count, a condition and how often it was used."""
+
+    verb = "rule"
+
+    def __init__(
+        self,
+        *,
+        operation: str | None,
+        times: int | None,
+        match: Matcher | None,
+        optional: bool,
+    ) -> None:
+        self.operation = _check_operation(operation)
+        self.times = _check_times(times)
+        self.match = _check_match(match)
+        if not isinstance(optional, bool):
+            raise TypeError(f"optional must be True or False, got {optional!r}")
+        self.optional = optional
+        self._hits = 0
+
+    @property
+    def hits(self) -> int:
+        """How many requests (or jobs) this rule acted on."""
+        return self._hits
+
+    @property
+    def used_up(self) -> bool:
+        return self.times is not None and self._hits >= self.times
+
+    def applies(self, operation: str | None, subject: Callable[[], Any]) -> bool:
+        """Whether this rule acts now; ``subject`` builds what ``match`` looks at, lazily."""
+        if self.used_up or (self.operation is not None and self.operation != operation):
+            return False
+        if self.match is None:
+            return True
+        value = subject()
+        try:
+            if callable(self.match):
+                return bool(self.match(value))
+            fields = value.params if isinstance(value, FaultRequest) else value
+            return all(k in fields and fields[k] == v for k, v in self.match.items())
+        except Exception as error:
+            raise FaultMatchError(
+                f"the match of {self!r} raised {type(error).__name__}: {error}"
+            ) from error
+
+    def claim(self) -> None:
+        self._hits += 1
+
+    def _arguments(self) -> list[str]:
+        out = []
+        if self.operation is not None:
+            out.append(f"operation={self.operation!r}")
+        out.append(f"times={self.times!r}")
+        if self.match is not None:
+            name = getattr(self.match, "__name__", None) if callable(self.match) else None
+            out.append(f"match={name}" if name else f"match={self.match!r}")
+        return out
+
+    def __repr__(self) -> str:
+        return f"{self.verb}({', '.join(self._arguments())})"
+
+
+class FaultRule(Rule):
+    """Answers matching requests with an AWS-shaped error before the handler runs."""
+
+    verb = "inject"
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        operation: str | None = None,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        message: str | None = None,
+        status: int | None = None,
+        optional: bool = False,
+    ) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(
+                f"Unknown Glacier error code {code!r} for inject().{_hint(code, ERROR_CODES)} "
+                f"Known codes: {', '.join(ERROR_CODES)}"
+            )
+        if message is not None and not isinstance(message, str):
+            raise TypeError(f"message must be a string, got {message!r}")
+        if status is not None and (
+            isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599
+        ):
+            raise ValueError(f"status must be an HTTP error status 400..599, got {status!r}")
+        super().__init__(operation=operation, times=times, match=match, optional=optional)
+        self.code = code
+        self.message = DEFAULT_MESSAGES[code] if message is None else message
+        self.error = GlacierError(code, self.message, status=status)
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+    @classmethod
+    def from_spec(cls, spec: Any) -> FaultRule:
+        """A rule from a marker/config ``faults`` entry: inject()'s keywords plus ``code``."""
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"a faults entry must be a dict, got {spec!r}")
+        unknown = [key for key in spec if key not in SPEC_KEYS]
+        if unknown:
+            raise TypeError(
+                f"Unknown key {unknown[0]!r} in a faults entry.{_hint(unknown[0], SPEC_KEYS)} "
+                f"Valid keys: {', '.join(SPEC_KEYS)}"
+            )
+        if "code" not in spec:
+            raise TypeError(f"a faults entry needs a 'code', got {dict(spec)!r}")
+        return cls(**spec)
+
+    def _arguments(self) -> list[str]:
+        return [repr(self.code), *super()._arguments()]
+
+
+class JobFaultRule(Rule):
+    """Makes matching new jobs end ``Failed`` at their completion time."""
+
+    verb = "fail_jobs"
+
+    def __init__(
+        self,
+        *,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        message: str | None = None,
+        optional: bool = False,
+    ) -> None:
+        if message is not None and not isinstance(message, str):
+            raise TypeError(f"message must be a string, got {message!r}")
+        super().__init__(operation=None, times=times, match=match, optional=optional)
+        self.message = JOB_FAILED_MESSAGE if message is None else message
+
+
+class LatencyRule(Rule):
+    """Moves simulated time forward before matching requests are answered."""
+
+    verb = "add_latency"
+
+    def __init__(
+        self,
+        delta: dt.timedelta | float,
+        *,
+        operation: str | None = None,
+        times: int | None = None,
+        match: Matcher | None = None,
+        optional: bool = False,
+    ) -> None:
+        if isinstance(delta, bool) or not isinstance(delta, dt.timedelta | int | float):
+            raise TypeError(f"delta must be a timedelta or a number of seconds, got {delta!r}")
+        step = delta if isinstance(delta, dt.timedelta) else dt.timedelta(seconds=delta)
+        if step < dt.timedelta():
+            raise ValueError(f"latency cannot be negative, got {delta!r}")
+        super().__init__(operation=operation, times=times, match=match, optional=optional)
+        self.delta = step
+
+    def _arguments(self) -> list[str]:
+        return [repr(self.delta), *super()._arguments()]
+
+
+class Faults:
+    """The rules of one double, installed as its interceptor and job-fault hook."""
+
+    def __init__(self, service: GlacierService) -> None:
+        self._service = service
+        self._lock = threading.RLock()
+        self.rules: list[Rule] = []
+        #: cleared when the test already failed, so teardown does not pile on
+        self.strict = True
+        service.interceptors.append(self.intercept)
+        service.backend.job_fault_hooks.append(self.fail_job)
+
+    def add(self, rule: Rule) -> Rule:
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    # -- the interceptor and the job hook --------------------------------------------------
+    def intercept(self, ctx: Context) -> Response | None:
+        """Add matching latency, then answer with the first matching fault rule, if any."""
+        if not self.rules:
+            return None
+        view: list[FaultRequest] = []
+
+        def subject() -> FaultRequest:
+            if not view:
+                view.append(_request_view(ctx))
+            return view[0]
+
+        with self._lock:
+            latency = dt.timedelta()
+            for rule in self.rules:
+                if isinstance(rule, LatencyRule) and rule.applies(ctx.operation, subject):
+                    rule.claim()
+                    latency += rule.delta
+            answer = next(
+                (
+                    r
+                    for r in self.rules
+                    if isinstance(r, FaultRule) and r.applies(ctx.operation, subject)
+                ),
+                None,
+            )
+            if answer is not None:
+                answer.claim()
+        if latency:
+            spend(self._service, latency)
+            for observe in self._service.observers:
+                observe()
+        return None if answer is None else error_response(answer.error)
+
+    def fail_job(self, job: dict[str, Any]) -> str | None:
+        """The StatusMessage the new job should fail with, or None to let it succeed."""
+        with self._lock:
+            for rule in self.rules:
+                if isinstance(rule, JobFaultRule) and rule.applies(None, lambda: job):
+                    rule.claim()
+                    return rule.message
+        return None
+
+    # -- teardown ----------------------------------------------------------------------------
+    def unused(self) -> list[Rule]:
+        """Rules with a finite ``times`` that are not used up and not optional."""
+        return [r for r in self.rules if r.times is not None and not r.used_up and not r.optional]
+
+    def verify_used(self) -> None:
+        __tracebackhide__ = True
+        left = self.unused() if self.strict else []
+        if left:
+            lines = "\n".join(f"  {r!r}: used {r.hits} of {r.times} times" for r in left)
+            raise UnusedFaultRules(
+                f"pytest_glacier: {len(left)} fault rule(s) with a finite 'times' were not "
+                f"used up:\n{lines}\nPass optional=True to a rule that may go unused "
+                f"(see {DOCS})."
+            )
+
+
+def retry_backoff(attempts: int) -> dt.timedelta:
+    """The simulated time one botocore retry sleep takes: its backoff ceiling, no jitter.
+
+    botocore sleeps ``random() * 2 ** (attempts - 1)`` seconds (capped at 20 s in standard
+    mode); the double moves its clock by the ceiling instead, so time stays deterministic.
+    """
+    return min(dt.timedelta(seconds=2 ** min(attempts - 1, 8)), RETRY_BACKOFF_CAP)
+
+
+def spend(service: GlacierService, delta: dt.timedelta) -> None:
+    """Spend a client-side wait (retry backoff, rate limit) in simulated time, not wall time."""
+    backend = service.backend
+    with backend.lock:
+        backend.clock.advance(delta)
+
+
+def _request_view(ctx: Context) -> FaultRequest:
+    body: Any = None
+    if operation_has_json(ctx.operation):
+        try:
+            body = json.loads(bytes(ctx.request.content()) or b"null")
+        except (ValueError, UnicodeDecodeError):
+            body = None
+    params: dict[str, Any] = {**ctx.request.query, **ctx.params}
+    if isinstance(body, dict):
+        params.update(body)
+    return FaultRequest(ctx.operation, params, dict(ctx.request.headers), body, ctx.region.region)
+
+
+def _check_operation(operation: str | None) -> str | None:
+    if operation is not None and operation not in OPERATIONS:
+        raise ValueError(
+            f"Unknown Glacier operation {operation!r}.{_hint(str(operation), OPERATIONS)} "
+            f"Operations: {', '.join(sorted(OPERATIONS))}"
+        )
+    return operation
+
+
+def _check_times(times: int | None) -> int | None:
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ValueError(f"times must be a positive integer or None (every time), got {times!r}")
+    return times
+
+
+def _check_match(match: Matcher | None) -> Matcher | None:
+    if match is not None and not callable(match) and not isinstance(match, Mapping):
+        raise TypeError(
+            f"match must be a callable or a dict of expected parameter values, got {match!r}"
+        )
+    return match
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+__all__ = [
+    "FaultMatchError",
+    "FaultRequest",
+    "FaultRule",
+    "Faults",
+    "JobFaultRule",
+    "LatencyRule",
+    "Rule",
+    "UnusedFaultRules",
+]

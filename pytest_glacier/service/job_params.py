@@ -1,0 +1,172 @@
+"""InitiateJob's body: validated (schema first, then the rules that need state) into a JobSpec.
+
+Nothing here changes state, so a refused request leaves no job behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import invalid, missing, not_found
+from ..core.treehash import is_mb_aligned
+from . import schemas
+from .context import Context
+from .job_model import ACTIONS, InventoryRequest, Schedule
+from .state import Archive, Vault
+
+MAX_DESCRIPTION = 1024
+#: Expedited retrievals are quick "except for archives over 250 MB" (the service's own words)
+LARGE_EXPEDITED_BYTES = 250 * 1024 * 1024
+RANGE = re.compile(r"([0-9]+)-([0-9]+)")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z")
+SNS_TOPIC = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a valid InitiateJob asks for."""
+
+    type: str
+    tier: str | None
+    description: str | None
+    sns_topic: str | None
+    archive: Archive | None = None
+    byte_range: tuple[int, int] | None = None
+    inventory: InventoryRequest | None = None
+
+    @property
+    def action(self) -> str:
+        return ACTIONS[self.type]
+
+    @property
+    def byte_count(self) -> int:
+        return 0 if self.byte_range is None else self.byte_range[1] - self.byte_range[0] + 1
+
+
+def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
+    """The JobSpec of this request, or the service's error for the first rule it breaks."""
+    body = ctx.json_body()
+    if body is None or body == {}:
+        raise missing("Job Parameters")
+    schemas.check("initiate_job", body)
+    description = _description(body.get("Description"))
+    topic = body.get("SNSTopic")
+    if topic is not None and not SNS_TOPIC.fullmatch(topic):
+        raise invalid(f"Invalid SNS topic: {topic}")
+    kind = body["Type"]
+    if kind == "select":
+        raise invalid(
+            "Select jobs (Type select) are not supported by pytest_glacier yet; "
+            "use archive-retrieval or inventory-retrieval"
+        )
+    if kind == "archive-retrieval":
+        archive = _archive(vault, body["ArchiveId"])
+        return JobSpec(
+            kind,
+            body.get("Tier", "Standard"),
+            description,
+            topic,
+            archive,
+            _byte_range(body.get("RetrievalByteRange"), archive.size),
+        )
+    params = body.get("InventoryRetrievalParameters") or {}
+    return JobSpec(
+        kind,
+        body.get("Tier"),
+        description,
+        topic,
+        inventory=_inventory(body.get("Format", "JSON"), params, vault, schedule),
+    )
+
+
+def duration(spec: JobSpec, tiers: Mapping[str, dt.timedelta]) -> dt.timedelta:
+    """How long the job takes: its tier's duration; inventory jobs default to Standard.
+
+    Expedited over 250 MiB takes one Expedited period per started 250 MiB retrieved,
+    never longer than Standard (and never shorter than one Expedited period).
+    """
+    tier = spec.tier or "Standard"
+    base = tiers[tier]
+    if tier == "Expedited" and spec.byte_count > LARGE_EXPEDITED_BYTES:
+        periods = math.ceil(spec.byte_count / LARGE_EXPEDITED_BYTES)
+        return max(base, min(base * periods, tiers["Standard"]))
+    return base
+
+
+def _description(value: str | None) -> str | None:
+    if value is not None and (
+        len(value) > MAX_DESCRIPTION or any(not " " <= c <= "~" for c in value)
+    ):
+        raise invalid(
+            "Invalid job description: it must be at most 1024 characters, each a printable "
+            "ASCII character (0x20-0x7E)"
+        )
+    return value
+
+
+def _archive(vault: Vault, archive_id: str) -> Archive:
+    archive = vault.archives.get(archive_id)
+    if archive is None:
+        raise not_found(f"The archive ID was not found: {archive_id}")
+    return archive
+
+
+def _byte_range(value: str | None, size: int) -> tuple[int, int]:
+    """The inclusive range to retrieve: megabyte-aligned and inside the archive."""
+    if value is None:
+        return 0, size - 1
+    match = RANGE.fullmatch(value)
+    if match is None:
+        raise invalid(f"Invalid RetrievalByteRange: {value}")
+    start, end = int(match[1]), int(match[2])
+    if start > end:
+        raise invalid(f"The RetrievalByteRange {value} ends before it starts")
+    if end >= size:
+        raise invalid(
+            f"The RetrievalByteRange {value} is not inside the archive, whose size is {size} bytes"
+        )
+    if not is_mb_aligned(start, end, size):
+        raise invalid(f"The RetrievalByteRange {value} is not megabyte aligned")
+    return start, end
+
+
+def _inventory(
+    form: str, params: dict[str, Any], vault: Vault, schedule: Schedule
+) -> InventoryRequest:
+    start = _date("StartDate", params.get("StartDate"))
+    end = _date("EndDate", params.get("EndDate"))
+    if start is not None and end is not None and start >= end:
+        raise invalid(
+            f"The StartDate {params['StartDate']} must be before the EndDate {params['EndDate']}"
+        )
+    limit = params.get("Limit")
+    if limit is not None and not (limit.isascii() and limit.isdigit() and int(limit) >= 1):
+        raise invalid(f"Invalid Limit: {limit}. The limit must be a positive integer.")
+    marker = params.get("Marker")
+    if marker is not None:
+        issued = schedule.inventory_markers.get(marker)
+        if issued is None or issued[0] != vault.arn:
+            raise invalid(f"Invalid inventory marker: {marker}")
+    return InventoryRequest(
+        form, params.get("StartDate"), params.get("EndDate"), limit, marker, start, end
+    )
+
+
+def _date(name: str, value: str | None) -> dt.datetime | None:
+    """An inventory range bound: ISO 8601 in UTC, ``YYYY-MM-DDThh:mm:ssZ``."""
+    if value is None:
+        return None
+    try:
+        if not DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.datetime.fromisoformat(value[:-1]).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise invalid(
+            f"Invalid {name}: {value}. Dates must be ISO 8601 in UTC, "
+            "for example 2013-03-20T17:03:43Z"
+        ) from None

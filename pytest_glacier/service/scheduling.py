@@ -1,0 +1,71 @@
+"""The settle step: completion side effects fire once, in completion-time order, when observed.
+
+Whoever observes the clock — every request (a dispatch observer), ``advance()``, reading
+``notifications`` or the jobs view — calls ``settle`` first. It completes every job due by
+now, earliest first, deciding its outcome against the vault as it is (unchanged since the due
+time, because every change is itself preceded by a settle) and recording its notifications;
+in daily inventory mode it also takes the snapshots that fell due in between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import inventory
+from .job_model import Job, Outcome, describe
+from .notifications import publish
+from .state import Backend, RegionState, Vault
+
+
+def settle(backend: Backend) -> list[dict[str, Any]]:
+    """Complete the jobs due by now; their DescribeJob dicts, in completion order."""
+    with backend.lock:
+        schedule = backend.schedule
+        now = backend.now()
+        daily = backend.config.inventory == "daily"
+        completed = []
+        while (job := schedule.pop_due(now)) is not None:
+            if daily:
+                inventory.take_snapshots(backend, job.completes_at)
+            message = _complete(backend, job)
+            if message is not None:
+                completed.append(message)
+        if daily:
+            inventory.take_snapshots(backend, now)
+        return completed
+
+
+def observe(backend: Backend) -> None:
+    """The dispatch observer: settle before any request is answered."""
+    settle(backend)
+
+
+def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
+    """Decide how ``job`` ends and publish it; None when its vault is gone (nothing to tell)."""
+    region = backend.regions.get(job.region_key)
+    vault = region.vaults.get(job.vault_name) if region is not None else None
+    if region is None or vault is None or vault.jobs.get(job.job_id) is not job:
+        return None
+    job.outcome = _outcome(backend, region, vault, job)
+    message = describe(job, job.completes_at)
+    backend.schedule.notifications.extend(publish(vault, job, message))
+    return message
+
+
+def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> Outcome:
+    if job.injected_failure is not None:
+        return Outcome("Failed", job.injected_failure)
+    archive = job.archive
+    if archive is None:
+        return inventory.build(backend, region, vault, job, backend.schedule)
+    if vault.archives.get(archive.archive_id) is not archive:
+        return Outcome(
+            "Failed", f"The archive was deleted while the job was in progress: {archive.archive_id}"
+        )
+    start, end = job.byte_range or (0, archive.size - 1)
+    whole = start == 0 and end == archive.size - 1
+    return Outcome(
+        "Succeeded",
+        "Succeeded",
+        archive.data if whole else memoryview(archive.data)[start : end + 1],
+    )

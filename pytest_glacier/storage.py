@@ -1,0 +1,112 @@
+"""Where archive bytes live: in memory (default) or in files of a per-double temporary directory.
+
+Whatever the backend, an archive's bytes are handed out as one read-only bytes-like object
+(``bytes`` or a ``memoryview``), so handlers slice it (``memoryview(data)[a:b]``) and tests
+compare it (``data == b"..."``) the same way. The disk store maps each archive's file instead
+of reading it, so a gigabyte archive costs address space, not process memory: pages are
+read on demand from the OS page cache and can be dropped again by the kernel at any time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import mmap
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from typing import Protocol
+
+Chunk = bytes | bytearray | memoryview
+#: the stored bytes of one archive, read-only
+ArchiveBytes = bytes | memoryview
+
+STORAGE_KINDS = ("memory", "disk")
+
+
+class ArchiveStore(Protocol):
+    """Keeps archive bytes for one double."""
+
+    def put(self, pieces: Iterable[Chunk]) -> ArchiveBytes:
+        """Store the concatenation of ``pieces`` (consumed once, in order); return its bytes."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds outside the process (files); bytes handed out stay
+        readable until they are dropped."""
+        ...
+
+
+class MemoryStore:
+    """Archive bytes as Python ``bytes``. A single ``bytes`` piece is kept as it is: no copy."""
+
+    def put(self, pieces: Iterable[Chunk]) -> ArchiveBytes:
+        parts = pieces if isinstance(pieces, list | tuple) else list(pieces)
+        if len(parts) == 1 and type(parts[0]) is bytes:
+            return parts[0]
+        # anything mutable (bytearray, views of it) is copied: the caller may reuse its buffer
+        return b"".join(parts)
+
+    def close(self) -> None:
+        """Nothing outside the process to release."""
+
+
+class DiskStore:
+    """Each archive in its own file under a temporary directory made on first use."""
+
+    def __init__(self, parent: str | None = None) -> None:
+        self._parent = parent
+        self._directory: str | None = None
+        self._names = itertools.count()
+        self._lock = threading.Lock()
+
+    @property
+    def directory(self) -> str | None:
+        """The temporary directory, once something was stored (removed again by ``close``)."""
+        return self._directory
+
+    def _path(self) -> str:
+        with self._lock:
+            if self._directory is None:
+                self._directory = tempfile.mkdtemp(prefix="pytest-glacier-", dir=self._parent)
+            return os.path.join(self._directory, f"{next(self._names):08d}.archive")
+
+    def put(self, pieces: Iterable[Chunk]) -> ArchiveBytes:
+        path = self._path()
+        with open(path, "w+b") as file:
+            for piece in pieces:
+                file.write(piece)
+            size = file.tell()
+            if not size:
+                return b""
+            file.flush()
+            mapping = mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ)
+        return memoryview(mapping)
+
+    def close(self) -> None:
+        """Remove the directory. Mapped archives stay readable where the OS allows unlinking
+        mapped files (POSIX); their disk space is freed when the last view is dropped."""
+        with self._lock:
+            directory, self._directory = self._directory, None
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def open_store(kind: str) -> ArchiveStore:
+    """The store for config ``storage``: ``"memory"`` or ``"disk"``."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "disk":
+        return DiskStore()
+    raise ValueError(f"storage must be one of {', '.join(map(repr, STORAGE_KINDS))}, got {kind!r}")
+
+
+__all__ = [
+    "STORAGE_KINDS",
+    "ArchiveBytes",
+    "ArchiveStore",
+    "DiskStore",
+    "MemoryStore",
+    "open_store",
+]

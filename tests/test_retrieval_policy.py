@@ -1,0 +1,291 @@
+"""Get/SetDataRetrievalPolicy and PolicyEnforcedException on InitiateJob."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_glacier import ConfigError, Glacier, GlacierConfig
+from pytest_glacier.core.http import Request
+
+DENIED = "InitiateJob request denied by current data retrieval policy."
+MIB = 1024 * 1024
+MAX = 2**63 - 1
+
+
+def _policy(strategy: str, rate: int | None = None) -> dict[str, Any]:
+    rule: dict[str, Any] = {"Strategy": strategy}
+    if rate is not None:
+        rule["BytesPerHour"] = rate
+    return {"Rules": [rule]}
+
+
+def _retrieve(client: Any, archive_id: str, tier: str) -> str:
+    params = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": tier}
+    job_id: str = client.initiate_job(vaultName="vault", jobParameters=params)["jobId"]
+    return job_id
+
+
+def _raw_put(glacier: Glacier, body: bytes) -> Any:
+    headers = {"x-amz-glacier-version": "2012-06-01", "content-type": "application/json"}
+    request = Request.from_url("PUT", "/-/policies/data-retrieval", headers, body)
+    response = glacier.service.handle(request)
+    return response.status, json.loads(bytes(response.body) or b"null")
+
+
+# -- Get / Set ------------------------------------------------------------------------------
+
+
+def test_default_policy_is_no_retrieval_limit(client: Any) -> None:
+    out = client.get_data_retrieval_policy()
+    assert out["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert out["Policy"] == _policy("None")
+
+
+@pytest.mark.parametrize(
+    "policy", [_policy("BytesPerHour", 1), _policy("BytesPerHour", MAX), _policy("FreeTier")]
+)
+def test_set_then_get_round_trips(client: Any, policy: dict[str, Any]) -> None:
+    out = client.set_data_retrieval_policy(Policy=policy)
+    assert out["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert client.get_data_retrieval_policy()["Policy"] == policy
+
+
+def test_policy_is_per_region(glacier: Glacier, client: Any) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("FreeTier"))
+    other = glacier.client(region_name="eu-west-1")
+    assert other.get_data_retrieval_policy()["Policy"] == _policy("None")
+
+
+@pytest.mark.glacier(retrieval_policy=_policy("BytesPerHour", 10))
+def test_configured_policy_is_the_initial_one(client: Any) -> None:
+    assert client.get_data_retrieval_policy()["Policy"] == _policy("BytesPerHour", 10)
+
+
+INVALID = [
+    (
+        {"Rules": []},
+        "InvalidParameterValueException",
+        "Invalid data retrieval policy: exactly one rule is required, got []",
+    ),
+    (
+        {"Rules": [{"Strategy": "None"}, {"Strategy": "FreeTier"}]},
+        "InvalidParameterValueException",
+        "Invalid data retrieval policy: exactly one rule is required, got "
+        '[{"Strategy": "None"}, {"Strategy": "FreeTier"}]',
+    ),
+    ({}, "MissingParameterValueException", "Required parameter missing: Rules"),
+    ({"Rules": [{}]}, "MissingParameterValueException", "Required parameter missing: Strategy"),
+    (
+        {"Rules": [{"Strategy": "Unlimited"}]},
+        "InvalidParameterValueException",
+        "Invalid data retrieval policy strategy: Unlimited. "
+        "Valid strategies: BytesPerHour, FreeTier, None",
+    ),
+    (
+        {"Rules": [{"Strategy": "BytesPerHour"}]},
+        "MissingParameterValueException",
+        "Required parameter missing: BytesPerHour",
+    ),
+    (
+        _policy("BytesPerHour", 0),
+        "InvalidParameterValueException",
+        "Invalid BytesPerHour: 0. It must be an integer between 1 and 9223372036854775807",
+    ),
+    (
+        _policy("BytesPerHour", -5),
+        "InvalidParameterValueException",
+        "Invalid BytesPerHour: -5. It must be an integer between 1 and 9223372036854775807",
+    ),
+    (
+        _policy("BytesPerHour", MAX + 1),
+        "InvalidParameterValueException",
+        f"Invalid BytesPerHour: {MAX + 1}. It must be an integer between 1 and {MAX}",
+    ),
+    (
+        _policy("FreeTier", 100),
+        "InvalidParameterValueException",
+        "BytesPerHour is only allowed with the BytesPerHour strategy, got 100",
+    ),
+    (
+        _policy("None", 100),
+        "InvalidParameterValueException",
+        "BytesPerHour is only allowed with the BytesPerHour strategy, got 100",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy", "code", "message"), INVALID)
+def test_invalid_policies_are_refused_and_change_nothing(
+    client: Any, raises_glacier: Any, policy: dict[str, Any], code: str, message: str
+) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("FreeTier"))
+    with raises_glacier(code, 400, message):
+        client.set_data_retrieval_policy(Policy=policy)
+    assert client.get_data_retrieval_policy()["Policy"] == _policy("FreeTier")
+
+
+def test_missing_policy_member(client: Any, raises_glacier: Any) -> None:
+    with raises_glacier(
+        "MissingParameterValueException", 400, "Required parameter missing: Policy"
+    ):
+        client.set_data_retrieval_policy()
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (b"", "MissingParameterValueException", "Required parameter missing: Policy"),
+        (b"[]", "InvalidParameterValueException", "Invalid request body: expected a JSON "
+         "object with a Policy member, got []"),
+        (b'{"Policy": {"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": "5"}]}}',
+         "InvalidParameterValueException",
+         f"Invalid BytesPerHour: 5. It must be an integer between 1 and {MAX}"),
+        (b'{"Policy": {"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": 1.5}]}}',
+         "InvalidParameterValueException",
+         f"Invalid BytesPerHour: 1.5. It must be an integer between 1 and {MAX}"),
+        (b'{"Policy": {"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": true}]}}',
+         "InvalidParameterValueException",
+         f"Invalid BytesPerHour: true. It must be an integer between 1 and {MAX}"),
+        (b'{"Policy": {"Rules": "all"}}', "InvalidParameterValueException",
+         "Invalid data retrieval policy: exactly one rule is required, got all"),
+        (b'{"Policy": "open"}', "InvalidParameterValueException",
+         "Invalid data retrieval policy: Policy must be an object with Rules, got open"),
+        (b'{"Policy": ', "SerializationException", None),
+    ],
+)  # fmt: skip
+def test_malformed_bodies_botocore_would_not_send(
+    glacier: Glacier, body: bytes, code: str, message: str | None
+) -> None:
+    status, error = _raw_put(glacier, body)
+    assert (status, error["code"], error["type"]) == (400, code, "Client")
+    if message is not None:
+        assert error["message"] == message
+    assert glacier.backend.region_state("us-east-1").retrieval_policy == _policy("None")
+
+
+def test_integral_float_rate_is_stored_as_an_integer(glacier: Glacier, client: Any) -> None:
+    body = b'{"Policy": {"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": 8.0}]}}'
+    assert _raw_put(glacier, body) == (204, None)
+    assert client.get_data_retrieval_policy()["Policy"] == _policy("BytesPerHour", 8)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+RULE = st.fixed_dictionaries(
+    {"Strategy": st.sampled_from(["BytesPerHour", "FreeTier", "None", "x"]) | JSON},
+    optional={"BytesPerHour": st.integers(min_value=-2, max_value=2**64) | JSON},
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rules=st.lists(RULE, max_size=2) | JSON)
+def test_fuzzed_policies_are_stored_valid_or_refused_cleanly(glacier: Glacier, rules: Any) -> None:
+    before = glacier.backend.region_state("us-east-1").retrieval_policy
+    status, error = _raw_put(glacier, json.dumps({"Policy": {"Rules": rules}}).encode())
+    after = glacier.backend.region_state("us-east-1").retrieval_policy
+    if status == 204:
+        rule = rules[0]
+        assert after == {"Rules": [{k: rule[k] for k in ("Strategy", "BytesPerHour") if k in rule}]}
+        glacier.backend.region_state("us-east-1").retrieval_policy = before
+    else:
+        assert status == 400, error
+        assert error["code"] in ("InvalidParameterValueException", "MissingParameterValueException")
+        assert after == before
+    assert not glacier.service.internal_errors
+
+
+def test_invalid_configured_policy_names_the_problem() -> None:
+    with pytest.raises(ConfigError, match=r"^retrieval_policy: Required parameter missing: Rules$"):
+        GlacierConfig.build(retrieval_policy={"rules": []})
+
+
+# -- enforcement ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def archive(client: Any, vault: str) -> str:
+    archive_id: str = client.upload_archive(vaultName=vault, body=b"x" * (4 * MIB))["archiveId"]
+    return archive_id
+
+
+def test_bytes_per_hour_refuses_the_standard_retrieval_that_crosses_the_rate(
+    glacier: Glacier, client: Any, archive: str, raises_glacier: Any
+) -> None:
+    # each in-progress Standard retrieval counts its bytes / 4 per hour: 4 MiB -> 1 MiB/h
+    client.set_data_retrieval_policy(Policy=_policy("BytesPerHour", 2 * MIB))
+    _retrieve(client, archive, "Standard")
+    _retrieve(client, archive, "Standard")
+    jobs_before = dict(glacier.vaults()["vault"].jobs)
+    with raises_glacier("PolicyEnforcedException", 400, DENIED) as refused:
+        _retrieve(client, archive, "Standard")
+    assert refused.response["Error"]["Code"] == "PolicyEnforcedException"
+    assert dict(glacier.vaults()["vault"].jobs) == jobs_before
+    # the same archive through the tiers the policy does not govern
+    _retrieve(client, archive, "Bulk")
+    _retrieve(client, archive, "Expedited")
+    assert len(glacier.vaults()["vault"].jobs) == len(jobs_before) + 2
+
+
+def test_bytes_per_hour_frees_up_when_retrievals_complete(
+    glacier: Glacier, client: Any, archive: str, raises_glacier: Any
+) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("BytesPerHour", MIB))
+    _retrieve(client, archive, "Standard")
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, archive, "Standard")
+    glacier.advance(hours=5)  # the default Standard duration
+    _retrieve(client, archive, "Standard")
+
+
+def test_bytes_per_hour_counts_ranged_retrieval_bytes(
+    client: Any, archive: str, raises_glacier: Any
+) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("BytesPerHour", MIB // 4))
+    ranged = {
+        "Type": "archive-retrieval",
+        "ArchiveId": archive,
+        "RetrievalByteRange": f"0-{MIB - 1}",
+    }
+    client.initiate_job(vaultName="vault", jobParameters=ranged)  # 1 MiB / 4 = the rate
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        client.initiate_job(vaultName="vault", jobParameters=ranged)
+
+
+def test_inventory_retrievals_are_not_governed(client: Any, archive: str) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("BytesPerHour", 1))
+    client.initiate_job(vaultName="vault", jobParameters={"Type": "inventory-retrieval"})
+
+
+def test_policy_change_does_not_touch_jobs_in_progress(
+    glacier: Glacier, client: Any, archive: str
+) -> None:
+    job_id = _retrieve(client, archive, "Standard")
+    client.set_data_retrieval_policy(Policy=_policy("BytesPerHour", 1))
+    glacier.advance(hours=5)
+    assert client.describe_job(vaultName="vault", jobId=job_id)["StatusCode"] == "Succeeded"
+
+
+@pytest.mark.glacier(free_tier_bytes_per_day=6 * MIB)
+def test_free_tier_allows_the_daily_allowance_then_refuses_until_the_next_utc_day(
+    glacier: Glacier, client: Any, archive: str, raises_glacier: Any
+) -> None:
+    client.set_data_retrieval_policy(Policy=_policy("FreeTier"))
+    _retrieve(client, archive, "Standard")  # 4 of 6 MiB
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, archive, "Standard")
+    _retrieve(client, archive, "Bulk")
+    glacier.advance(hours=23, minutes=59)
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, archive, "Standard")
+    glacier.advance(minutes=1)  # 2024-01-02T00:00Z: a new allowance
+    _retrieve(client, archive, "Standard")
