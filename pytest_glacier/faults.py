@@ -54,6 +54,11 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "UnrecognizedClientException": "The security token included in the request is invalid.",
 }
 JOB_FAILED_MESSAGE = "The job failed."
+#: codes that model a condition botocore's retries cannot clear: Expedited capacity is counted
+#: over 5-minute windows, so a retry seconds later meets the same refusal. An injected rule
+#: with such a code answers every attempt of a call it refused (same amz-sdk-invocation-id)
+#: and counts the call once; other codes count and answer single attempts.
+CALL_SCOPED_CODES = frozenset({"InsufficientCapacityException"})
 #: botocore's longest backoff in standard mode; legacy mode grows 1, 2, 4, 8 s the same way
 RETRY_BACKOFF_CAP = dt.timedelta(seconds=20)
 SPEC_KEYS = ("code", "operation", "times", "match", "message", "status", "optional")
@@ -256,6 +261,8 @@ class Faults:
         self._service = service
         self._lock = threading.RLock()
         self.rules: list[Rule] = []
+        #: invocation id -> the call-scoped rule that refused that call
+        self._refused_calls: dict[str, FaultRule] = {}
         #: cleared when the test already failed, so teardown does not pile on
         self.strict = True
         service.interceptors.append(self.intercept)
@@ -271,6 +278,10 @@ class Faults:
         """Add matching latency, then answer with the first matching fault rule, if any."""
         if not self.rules:
             return None
+        invocation = ctx.header("amz-sdk-invocation-id")
+        refused = self._refused_calls.get(invocation) if invocation else None
+        if refused is not None:
+            return error_response(refused.error)
         view: list[FaultRequest] = []
 
         def subject() -> FaultRequest:
@@ -294,6 +305,8 @@ class Faults:
             )
             if answer is not None:
                 answer.claim()
+                if invocation and answer.code in CALL_SCOPED_CODES:
+                    self._refused_calls[invocation] = answer
         if latency:
             spend(self._service, latency)
             for observe in self._service.observers:

@@ -249,9 +249,7 @@ class Glacier(ContextDecorator):
         optional: bool = False,
     ) -> LatencyRule:
         """Move simulated time by ``delta`` (a timedelta or seconds) before matching requests."""
-        rule = LatencyRule(
-            delta, operation=operation, times=times, match=match, optional=optional
-        )
+        rule = LatencyRule(delta, operation=operation, times=times, match=match, optional=optional)
         self.faults.add(rule)
         return rule
 
@@ -272,6 +270,16 @@ class Glacier(ContextDecorator):
         with self.backend.lock:
             settle(self.backend)
             return tuple(self.backend.schedule.notifications)
+
+    @property
+    def s3_objects(self) -> Mapping[str, bytes]:
+        """What select jobs wrote to their S3 output locations, ``"s3://bucket/key"`` -> bytes.
+
+        A read-only snapshot as of now (the double has no S3; see docs/select.md).
+        """
+        with self.backend.lock:
+            settle(self.backend)
+            return MappingProxyType(dict(self.backend.schedule.s3_objects))
 
     def jobs(self, vault_name: str, region: str | None = None) -> Mapping[str, dict[str, Any]]:
         """Read-only view of one vault's unexpired jobs as DescribeJob dicts, as of now."""

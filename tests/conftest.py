@@ -13,7 +13,7 @@ from pytest_glacier import Glacier
 
 @pytest.fixture
 def client(glacier: Glacier) -> Any:
-    """A botocore client of the double that does not retry, so every error is seen once."""
+    """A botocore client of the double that never retries (one attempt per call)."""
     # botocore's ``max_attempts`` counts retries (1 would mean two attempts); this counts all
     return glacier.client(config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 

@@ -145,7 +145,7 @@ def test_internal_error_is_a_500_and_fails_the_test(pytester: pytest.Pytester) -
             monkeypatch.setitem(vaults.HANDLERS, "DescribeVault", broken)
             from pytest_glacier.service.registry import _table
             _table.cache_clear()
-            client = glacier.client(config=Config(retries={"max_attempts": 1}))
+            client = glacier.client(config=Config(retries={"total_max_attempts": 1}))
             try:
                 client.describe_vault(vaultName="v")
             except ClientError as error:

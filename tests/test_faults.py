@@ -503,3 +503,30 @@ def test_plugin_reports_unused_rules_as_teardown_errors(pytester: pytest.Pyteste
         "test_strict.py::test_unused",
         "test_strict.py::test_unused_marker_rule",
     ]
+
+
+def test_injected_capacity_refusal_holds_for_the_retries_of_one_call(glacier: Any) -> None:
+    client = glacier.client()  # botocore's default retries: 3 attempts in all
+    client.create_vault(vaultName="v")
+    archive = client.upload_archive(vaultName="v", body=b"x")["archiveId"]
+    params = {"Type": "archive-retrieval", "ArchiveId": archive, "Tier": "Expedited"}
+    rule = glacier.inject("InsufficientCapacityException", operation="InitiateJob")
+
+    with pytest.raises(client.exceptions.InsufficientCapacityException) as refused:
+        client.initiate_job(vaultName="v", jobParameters=params)
+
+    assert refused.value.response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert rule.hits == 1
+    attempts = [c for c in glacier.calls if c.operation == "InitiateJob"]
+    assert [(c.status, c.error_code) for c in attempts] == [
+        (503, "InsufficientCapacityException")
+    ] * 3
+    assert client.initiate_job(vaultName="v", jobParameters=params)["jobId"]
+
+
+def test_other_injected_codes_count_attempts(glacier: Any) -> None:
+    client = glacier.client()
+    rule = glacier.inject("ServiceUnavailableException", times=2)
+    assert client.list_vaults()["ResponseMetadata"]["RetryAttempts"] == 2
+    assert rule.hits == 2
+    assert [c.status for c in glacier.calls] == [500, 500, 200]

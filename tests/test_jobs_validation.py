@@ -305,11 +305,10 @@ CASES: list[tuple[str, Any, str, str]] = [
         "Invalid inventory marker: bogus",
     ),
     (
-        "select-not-yet",
+        "select-without-parameters",
         lambda a: {"Type": "select", "ArchiveId": a},
-        INVALID,
-        "Select jobs (Type select) are not supported by pytest_glacier yet; use "
-        "archive-retrieval or inventory-retrieval",
+        MISSING,
+        "Required parameter missing: SelectParameters",
     ),
     (
         "range-on-select",

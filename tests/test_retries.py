@@ -73,7 +73,6 @@ def test_default_retries_give_up_after_three_attempts(glacier: Glacier) -> None:
     ("code", "status"),
     [
         ("ServiceUnavailableException", 500),
-        ("InsufficientCapacityException", 503),
         ("ThrottlingException", 400),
     ],
 )

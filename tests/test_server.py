@@ -8,6 +8,7 @@ import io
 import json
 import socket
 import threading
+import tracemalloc
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -360,6 +361,31 @@ def test_server_streams_responses_of_unknown_length(glacier_server: ServedGlacie
     release.set()
     assert response.read() == b"b" * MIB
     connection.close()
+
+
+def test_server_streams_large_job_output_without_a_whole_copy(
+    glacier_server: ServedGlacier,
+) -> None:
+    client = glacier_server.client()
+    client.create_vault(vaultName="v")
+    data = bytes(range(256)) * (24 * MIB // 256)
+    archive = client.upload_archive(vaultName="v", body=data)
+    job = client.initiate_job(
+        vaultName="v",
+        jobParameters={"Type": "archive-retrieval", "ArchiveId": archive["archiveId"]},
+    )["jobId"]
+    glacier_server.complete_jobs()
+    digest = hashlib.sha256()
+    tracemalloc.start()
+    try:
+        output = client.get_job_output(vaultName="v", jobId=job)
+        for chunk in output["body"].iter_chunks(MIB):
+            digest.update(chunk)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert digest.digest() == hashlib.sha256(data).digest()
+    assert peak < 8 * MIB  # the 24 MiB output was never copied whole
 
 
 def test_server_keeps_encoded_slash_in_path(glacier_server: ServedGlacier) -> None:

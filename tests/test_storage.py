@@ -146,3 +146,16 @@ def test_job_output_is_the_same_from_either_store(storage: str) -> None:
         assert whole["checksum"] == tree_hash(BODY)
         assert ranged["body"].read() == BODY[MIB : 2 * MIB]
         assert ranged["checksum"] == tree_hash(BODY[MIB : 2 * MIB])
+
+
+def test_whole_output_of_a_memory_archive_is_not_copied(
+    client: Any, vault: str, glacier: Glacier
+) -> None:
+    archive_id = client.upload_archive(vaultName=vault, body=BODY)["archiveId"]
+    job = client.initiate_job(
+        vaultName=vault, jobParameters={"Type": "archive-retrieval", "ArchiveId": archive_id}
+    )["jobId"]
+    glacier.complete_jobs()
+    assert client.get_job_output(vaultName=vault, jobId=job)["body"].read() is BODY
+    pieces = client.get_job_output(vaultName=vault, jobId=job)["body"]
+    assert pieces.read(10) + pieces.read(MIB) + pieces.read() == BODY

@@ -113,7 +113,7 @@ def test_scenario_with_pytest_freezer_move_to(client: Any, glacier: Glacier, fre
 
 def test_scenario_with_freeze_time() -> None:
     with freeze_time("2030-05-01T10:00:00Z") as frozen, mock_glacier() as glacier:
-        client = glacier.client(config=Config(retries={"max_attempts": 1}))
+        client = glacier.client(config=Config(retries={"total_max_attempts": 1}))
         assert three_archive_scenario(client, glacier, frozen.tick) == EXPECTED
         assert glacier.now() == dt.datetime(2030, 5, 1, 22, tzinfo=dt.timezone.utc)
 

@@ -17,8 +17,13 @@ UTC = dt.timezone.utc
 
 def iso_ms(moment: dt.datetime) -> str:
     """``2012-03-20T17:03:43.221Z``: the service's date format."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.tzinfo is None or moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    # formatted by hand: strftime dominates ListJobs, which formats two dates per job
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
+        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def iso_s(moment: dt.datetime) -> str:

@@ -26,7 +26,7 @@ from botocore.endpoint import Endpoint
 from botocore.hooks import first_non_none_response
 from botocore.retries.bucket import TokenBucket
 
-from ..core.http import Request, Response, lower_keys
+from ..core.http import Request, Response
 
 if TYPE_CHECKING:
     from ..service.dispatch import GlacierService
@@ -40,13 +40,30 @@ _originals: dict[tuple[type, str], Any] = {}
 
 
 class RawBody:
-    """What botocore reads a response body from: ``read(amt)`` and ``stream()``."""
+    """What botocore reads a response body from: ``read(amt)`` and ``stream()``.
+
+    A bytes-like body is sliced directly: reading it whole hands over the very ``bytes``
+    object (a memory-stored archive is never copied) or one copy of a view's bytes.
+    """
 
     def __init__(self, response: Response) -> None:
-        self._chunks = response.chunks()
+        body = response.body
+        self._whole = body if isinstance(body, bytes | memoryview) else None
+        self._offset = 0
+        self._chunks = iter(()) if self._whole is not None else response.chunks()
         self._pending = b""
 
+    def _read_whole(self, whole: bytes | memoryview, amt: int | None) -> bytes:
+        start = self._offset
+        end = len(whole) if amt is None else min(len(whole), start + amt)
+        self._offset = end
+        if start == 0 and end == len(whole) and type(whole) is bytes:
+            return whole
+        return bytes(memoryview(whole)[start:end])
+
     def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
+        if self._whole is not None:
+            return self._read_whole(self._whole, amt)
         if amt is None:
             data = self._pending + b"".join(self._chunks)
             self._pending = b""
@@ -68,6 +85,7 @@ class RawBody:
 
     def close(self) -> None:
         self._chunks = iter(())
+        self._whole = None
 
 
 def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
@@ -76,9 +94,7 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         return None
     parts = urlsplit(request.url)
     path = parts.path + ("?" + parts.query if parts.query else "")
-    core_request = Request.from_url(
-        request.method, path, lower_keys(request.headers), request.body or b""
-    )
+    core_request = Request.from_url(request.method, path, request.headers, request.body or b"")
     response = service.handle(core_request)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
 

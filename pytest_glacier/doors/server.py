@@ -223,6 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT
     server: _HTTPServer
+    #: the request asked ``Expect: 100-continue`` and the 100 is not sent yet
+    _continue_pending = False
 
     def handle_expect_100(self) -> bool:
         self._continue_pending = True  # sent when the app first reads the body
@@ -255,8 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> _Body | None:
         """The request body reader, or None after answering 400 to a malformed one."""
-        pending = getattr(self, "_continue_pending", False)
-        self._continue_pending = False
+        pending, self._continue_pending = self._continue_pending, False
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
             if pending:
                 self._send_continue()
@@ -293,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             "wsgi.url_scheme": "http",
             "wsgi.input": body,
             "wsgi.input_terminated": True,
-            "wsgi.errors": io.StringIO(),
+            "wsgi.errors": sys.stderr,
             "wsgi.multithread": True,
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
@@ -341,11 +342,11 @@ class _Body(io.RawIOBase):
     def _take(self, size: int) -> bytes:
         if self._buffered is not None:
             return self._buffered.read(size)
-        if self.continue_pending:
-            self.continue_pending = False
-            self._handler._send_continue()
         want = self._left if size < 0 else min(size, self._left)
         try:
+            if self.continue_pending:
+                self.continue_pending = False
+                self._handler._send_continue()
             data = self._handler.rfile.read(want) if want else b""
         except OSError:  # the client went away: the core sees a short body
             data, self._handler.close_connection = b"", True

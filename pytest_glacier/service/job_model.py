@@ -9,6 +9,7 @@ settle first, so that decision sees the vault exactly as it was at completion ti
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import heapq
 import itertools
@@ -19,6 +20,7 @@ from ..core.clock import iso_ms
 from ..records import Notification
 
 if TYPE_CHECKING:
+    from .select_jobs import SelectRequest
     from .state import Archive
 
 #: how long a completed job and its output stay readable
@@ -77,6 +79,7 @@ class Job:
     #: tree hash of the retrieved range when that range is tree-hash aligned
     range_tree_hash: str | None = None
     inventory: InventoryRequest | None = None
+    select: SelectRequest | None = None
     #: a StatusMessage from a fault hook: the job ends Failed with it
     injected_failure: str | None = None
     outcome: Outcome | None = None
@@ -113,7 +116,7 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
     outcome = job.outcome if done else None
     out["StatusCode"] = outcome.status if outcome else "InProgress"
     out["StatusMessage"] = outcome.message if outcome else IN_PROGRESS_MESSAGE
-    if job.archive is not None:
+    if job.archive is not None and job.select is None:
         out["ArchiveSizeInBytes"] = job.archive.size
     if outcome is not None and job.inventory is not None and outcome.status == "Succeeded":
         out["InventorySizeInBytes"] = len(outcome.output)
@@ -130,6 +133,10 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
         out["Tier"] = job.tier
     if job.inventory is not None:
         out["InventoryRetrievalParameters"] = _inventory_parameters(job.inventory, outcome)
+    if job.select is not None:
+        out["JobOutputPath"] = job.select.output_path(job.job_id)
+        out["SelectParameters"] = copy.deepcopy(job.select.parameters)
+        out["OutputLocation"] = copy.deepcopy(job.select.output_location)
     return out
 
 
@@ -159,6 +166,8 @@ class Schedule:
     inventory_markers: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: ListJobs markers are job ids; their creation order survives the job's expiry
     job_order: dict[str, int] = field(default_factory=dict)
+    #: what select jobs wrote to their S3 output location: "s3://bucket/key" -> bytes
+    s3_objects: dict[str, bytes] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def next_seq(self) -> int:

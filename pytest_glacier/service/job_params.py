@@ -14,9 +14,10 @@ from typing import Any
 
 from ..core.errors import invalid, missing, not_found
 from ..core.treehash import is_mb_aligned
-from . import schemas
+from . import schemas, select_jobs
 from .context import Context
 from .job_model import ACTIONS, InventoryRequest, Schedule
+from .select_jobs import SelectRequest
 from .state import Archive, Vault
 
 MAX_DESCRIPTION = 1024
@@ -38,6 +39,7 @@ class JobSpec:
     archive: Archive | None = None
     byte_range: tuple[int, int] | None = None
     inventory: InventoryRequest | None = None
+    select: SelectRequest | None = None
 
     @property
     def action(self) -> str:
@@ -60,9 +62,14 @@ def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
         raise invalid(f"Invalid SNS topic: {topic}")
     kind = body["Type"]
     if kind == "select":
-        raise invalid(
-            "Select jobs (Type select) are not supported by pytest_glacier yet; "
-            "use archive-retrieval or inventory-retrieval"
+        select = select_jobs.parse_request(body)
+        return JobSpec(
+            kind,
+            body.get("Tier", "Standard"),
+            description,
+            topic,
+            _archive(vault, body["ArchiveId"]),
+            select=select,
         )
     if kind == "archive-retrieval":
         archive = _archive(vault, body["ArchiveId"])
@@ -87,13 +94,15 @@ def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
 def duration(spec: JobSpec, tiers: Mapping[str, dt.timedelta]) -> dt.timedelta:
     """How long the job takes: its tier's duration; inventory jobs default to Standard.
 
-    Expedited over 250 MiB takes one Expedited period per started 250 MiB retrieved,
-    never longer than Standard (and never shorter than one Expedited period).
+    Expedited over 250 MiB takes one Expedited period per started 250 MiB retrieved (a
+    select job scans the whole archive), never longer than Standard (and never shorter than
+    one Expedited period).
     """
     tier = spec.tier or "Standard"
     base = tiers[tier]
-    if tier == "Expedited" and spec.byte_count > LARGE_EXPEDITED_BYTES:
-        periods = math.ceil(spec.byte_count / LARGE_EXPEDITED_BYTES)
+    scanned = spec.archive.size if spec.select and spec.archive else spec.byte_count
+    if tier == "Expedited" and scanned > LARGE_EXPEDITED_BYTES:
+        periods = math.ceil(scanned / LARGE_EXPEDITED_BYTES)
         return max(base, min(base * periods, tiers["Standard"]))
     return base
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..core.errors import invalid, not_found
 from ..core.http import Response
 from ..core.treehash import is_tree_hash_aligned, tree_hash
-from . import capacity, job_params, retrieval_policy
+from . import capacity, job_params, retrieval_policy, select_jobs
 from .context import Context, Handler
 from .job_model import Job, describe
 from .state import Vault
@@ -29,7 +29,8 @@ def initiate_job(ctx: Context) -> Response:
     spec = job_params.parse(ctx, vault, schedule)
     if spec.archive is not None:
         tier = spec.tier or "Standard"
-        retrieval_policy.enforce(ctx, tier, spec.byte_count)
+        if spec.select is None:
+            retrieval_policy.enforce(ctx, tier, spec.byte_count)
         if tier == "Expedited":
             capacity.admit_expedited(ctx)
     now = ctx.now()
@@ -49,6 +50,7 @@ def initiate_job(ctx: Context) -> Response:
         spec.byte_range,
         _range_tree_hash(spec),
         spec.inventory,
+        spec.select,
     )
     vault.jobs[job.job_id] = job
     schedule.add(job)
@@ -57,12 +59,14 @@ def initiate_job(ctx: Context) -> Response:
         if failure is not None:
             job.injected_failure = failure
             break
-    return ctx.reply(
-        headers={
-            "location": f"/{ctx.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
-            "x-amz-job-id": job.job_id,
-        }
-    )
+    headers = {
+        "location": f"/{ctx.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
+        "x-amz-job-id": job.job_id,
+    }
+    if job.select is not None:
+        headers["x-amz-job-output-path"] = job.select.output_path(job.job_id)
+        select_jobs.write_job_file(schedule, job, describe(job, now))
+    return ctx.reply(headers=headers)
 
 
 def _range_tree_hash(spec: job_params.JobSpec) -> str | None:
@@ -127,6 +131,11 @@ def list_jobs(ctx: Context) -> Response:
 
 def get_job_output(ctx: Context) -> Response:
     job = find_job(ctx, ctx.vault())
+    if job.select is not None:
+        raise invalid(
+            "Select job output is written to Amazon S3 and cannot be downloaded with "
+            f"GetJobOutput: {job.job_id}"
+        )
     now = ctx.now()
     outcome = job.outcome if job.done(now) else None
     if outcome is None or outcome.status != "Succeeded":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import inventory
+from . import inventory, select_jobs
 from .job_model import Job, Outcome, describe
 from .notifications import publish
 from .state import Backend, RegionState, Vault
@@ -53,15 +53,20 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
 
 
 def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> Outcome:
-    if job.injected_failure is not None:
-        return Outcome("Failed", job.injected_failure)
     archive = job.archive
+    failure = job.injected_failure
+    if (
+        failure is None
+        and archive is not None
+        and vault.archives.get(archive.archive_id) is not archive
+    ):
+        failure = f"The archive was deleted while the job was in progress: {archive.archive_id}"
+    if job.select is not None:
+        return select_jobs.complete(backend.schedule, job, failure)
+    if failure is not None:
+        return Outcome("Failed", failure)
     if archive is None:
         return inventory.build(backend, region, vault, job, backend.schedule)
-    if vault.archives.get(archive.archive_id) is not archive:
-        return Outcome(
-            "Failed", f"The archive was deleted while the job was in progress: {archive.archive_id}"
-        )
     start, end = job.byte_range or (0, archive.size - 1)
     whole = start == 0 and end == archive.size - 1
     return Outcome(

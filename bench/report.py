@@ -1,0 +1,211 @@
+"""The comparison table (text and Markdown) and the SVG chart, from the results dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .percall import OPERATIONS
+
+FLOOR, OURS, MOTO = "botocore floor", "pytest_glacier", "moto"
+MIB = 1 << 20
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.0f} µs"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.2f} ms"
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
+    """(section title, rows with a header row first) for every section that ran."""
+    sections: list[tuple[str, list[list[str]]]] = []
+    if "percall" in results:
+        table = results["percall"]["seconds_per_call"]
+        body = [["operation", FLOOR, OURS, "ratio", MOTO, "moto ratio", "budget ≤ 1.2x"]]
+        for op in OPERATIONS:
+            floor, ours = table[FLOOR][op], table[OURS][op]
+            moto = table.get(MOTO, {}).get(op)
+            body.append(
+                [
+                    op,
+                    _us(floor),
+                    _us(ours),
+                    f"{ours / floor:.2f}x",
+                    _us(moto) if moto else "n/a",
+                    f"{moto / floor:.2f}x" if moto else "n/a",
+                    _mark(ours / floor <= 1.2),
+                ]
+            )
+        sections.append(("Per-call cost through boto3 (CPU time per call, median)", body))
+    if "fixture" in results:
+        fixture = results["fixture"]
+        small, large = fixture["sizes"]
+        body = [["double", "cost per test", "overhead vs no double", "budget ≤ 0.5 ms"]]
+        for kind, cost in fixture["per_test"].items():
+            extra = fixture["overhead"].get(kind)
+            budget = _mark(extra <= 0.0005) if kind == OURS and extra is not None else ""
+            body.append([kind, _ms(cost), _ms(extra) if extra is not None else "", budget])
+        sections.append(
+            (f"Fixture set-up + tear-down (slope of {small} → {large} tests, CPU time)", body)
+        )
+    if "startup" in results:
+        startup = results["startup"]
+        body = [
+            ["measure", "value", "budget ≤ 20 ms"],
+            [
+                "import pytest_glacier.plugin (-X importtime)",
+                _ms(startup["plugin_import"]),
+                _mark(startup["plugin_import"] <= 0.020),
+            ],
+            ["pytest start, plugin loaded", _ms(startup["pytest_with_plugin"]), ""],
+            ["pytest start, -p no:glacier", _ms(startup["pytest_without_plugin"]), ""],
+            [
+                "added by the plugin",
+                _ms(startup["pytest_added"]),
+                _mark(startup["pytest_added"] <= 0.020),
+            ],
+        ]
+        sections.append(("Import and pytest start-up (CPU time)", body))
+    if "large" in results:
+        large = results["large"]
+        hashing = large["hash"]
+        ratio = hashing["tree_hash"] / hashing["sha256"]
+        body = [
+            ["measure", "value", "budget"],
+            ["hashlib.sha256", f"{hashing['sha256'] / MIB:,.0f} MiB/s", ""],
+            [
+                "tree hash",
+                f"{hashing['tree_hash'] / MIB:,.0f} MiB/s ({ratio:.0%})",
+                f"≥ 90 %: {_mark(ratio >= 0.9)}",
+            ],
+        ]
+        for mode, trip in large["round_trip"].items():
+            size = trip["size"]
+            growth = trip["growth"]
+            copies = growth["RssAnon"] / size
+            budget = (
+                f"≤ 1 extra copy: {_mark(copies <= 1.05)}"
+                if mode == "memory"
+                else f"flat: {_mark(copies <= 0.1)}"
+            )
+            body.append(
+                [
+                    f"{size // MIB} MiB round trip, storage={mode}",
+                    f"upload {trip['upload_seconds']:.2f} s, retrieve "
+                    f"{trip['retrieve_seconds']:.2f} s; peak growth anon "
+                    f"{growth['RssAnon'] / MIB:,.0f} MiB ({copies:.2f} copies), "
+                    f"file-backed {growth['RssFile'] / MIB:,.0f} MiB",
+                    budget,
+                ]
+            )
+        sections.append(("Large archives (wall time; memory above the baseline)", body))
+    if "scale" in results:
+        scale = results["scale"]
+        body = [["measure", "value"]]
+        for fmt in ("JSON", "CSV"):
+            inv = scale[f"inventory_{fmt}"]
+            body.append(
+                [
+                    f"inventory of {scale['archives']:,} archives, {fmt}",
+                    f"{inv['seconds']:.2f} s, {inv['bytes'] / MIB:,.1f} MiB output, peak "
+                    f"growth {inv['growth']['RssAnon'] / MIB:,.0f} MiB",
+                ]
+            )
+        jobs = scale["jobs"]
+        body += [
+            [f"InitiateJob x {jobs['jobs']:,}", f"{jobs['initiate_seconds']:.2f} s"],
+            [
+                f"advance() completing {jobs['completed']:,} jobs",
+                f"{jobs['advance_seconds']:.3f} s",
+            ],
+            [
+                f"ListJobs paging {jobs['listed']:,} jobs in {jobs['pages']} pages",
+                f"{jobs['list_seconds']:.2f} s",
+            ],
+        ]
+        sections.append(("Scale (wall time)", body))
+    if "server" in results:
+        rates = results["server"]["requests_per_second"]
+        names = list(rates)
+        operations = list(next(iter(rates.values()))) if rates else []
+        body = [["operation", *names]]
+        for op in operations:
+            body.append([op, *(f"{rates[n].get(op, 0):,.0f} req/s" for n in names)])
+        sections.append(("Server on loopback (one keep-alive client, wall time)", body))
+    return sections
+
+
+def text(results: dict[str, Any]) -> str:
+    out = []
+    for title, body in rows(results):
+        widths = [max(len(row[i]) for row in body) for i in range(len(body[0]))]
+        out.append(title)
+        for index, row in enumerate(body):
+            out.append(
+                "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            )
+            if index == 0:
+                out.append("  " + "  ".join("-" * width for width in widths))
+        out.append("")
+    return "\n".join(out)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    out = []
+    for title, body in rows(results):
+        out += [f"#### {title}", "", "| " + " | ".join(body[0]) + " |"]
+        out.append("|" + "---|" * len(body[0]))
+        out += ["| " + " | ".join(row) + " |" for row in body[1:]]
+        out.append("")
+    return "\n".join(out)
+
+
+def svg(results: dict[str, Any]) -> str:
+    """Grouped bars: per-call µs for each operation, floor / pytest_glacier / moto."""
+    table = results["percall"]["seconds_per_call"]
+    series = [(FLOOR, "#9e9e9e"), (OURS, "#1565c0"), (MOTO, "#ef6c00")]
+    series = [(name, colour) for name, colour in series if name in table]
+    top = max(v for name, _ in series for v in table[name].values()) * 1e6
+    width, height, left, bottom, group = 760, 320, 60, 250, 100
+    bar = (group - 20) / len(series)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="11">',
+        f'<text x="{left}" y="16" font-size="13">Per-call cost through boto3 (µs, lower is '
+        "better)</text>",
+        f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#333"/>',
+    ]
+    for tick in range(5):
+        value = top * tick / 4
+        y = bottom - (bottom - 40) * tick / 4
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.0f}" text-anchor="end">{value:,.0f}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.0f}" x2="{width - 10}" y2="{y:.0f}" stroke="#eee"/>'
+        )
+    for index, op in enumerate(OPERATIONS):
+        x0 = left + 10 + index * group
+        for position, (name, colour) in enumerate(series):
+            value = table[name].get(op, 0) * 1e6
+            bar_height = (bottom - 40) * value / top
+            x = x0 + position * bar
+            parts.append(
+                f'<rect x="{x:.1f}" y="{bottom - bar_height:.1f}" width="{bar - 2:.1f}" '
+                f'height="{bar_height:.1f}" fill="{colour}"><title>{name} {op}: {value:,.0f} µs'
+                "</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x0 + (group - 20) / 2:.0f}" y="{bottom + 14}" text-anchor="middle">'
+            f"{op}</text>"
+        )
+    for position, (name, colour) in enumerate(series):
+        x = left + position * 170
+        parts.append(f'<rect x="{x}" y="{bottom + 34}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{bottom + 44}">{name}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

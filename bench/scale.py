@@ -1,0 +1,110 @@
+"""Scale: inventory output of a vault with many archives, and many in-progress jobs.
+
+The archives are put into the vault's state directly (100,000 uploads through boto3 would
+measure UploadArchive, which the per-call bench already does); everything timed goes
+through boto3 and the controller as a user's test would.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from .memory import PeakSampler
+from .timing import now, run_child
+
+
+def _fill(glacier: Any, vault_name: str, count: int) -> None:
+    from pytest_glacier.service.state import Archive
+
+    backend = glacier.backend
+    region = backend.region_state(glacier.region)
+    vault = region.vaults[vault_name]
+    moment = glacier.now()
+    for index in range(count):
+        archive_id = backend.ids.archive_id()
+        vault.archives[archive_id] = Archive(
+            archive_id, vault_name, f"file-{index:06d}.tar", moment, 1024, "0" * 64, b"x"
+        )
+        region.archive_vaults[archive_id] = vault_name
+    vault.last_write = moment
+
+
+def inventory(count: int, fmt: str) -> dict[str, Any]:
+    """InitiateJob (inventory) → completion → GetJobOutput read, for ``count`` archives."""
+    from pytest_glacier import mock_glacier
+
+    with mock_glacier() as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="many")
+        _fill(glacier, "many", count)
+        with PeakSampler() as sampler:
+            start = now()
+            job = client.initiate_job(
+                vaultName="many", jobParameters={"Type": "inventory-retrieval", "Format": fmt}
+            )["jobId"]
+            glacier.complete_jobs()
+            body = client.get_job_output(vaultName="many", jobId=job)["body"].read()
+            seconds = now() - start
+    return {"seconds": seconds, "bytes": len(body), "growth": sampler.growth()}
+
+
+def jobs(count: int) -> dict[str, Any]:
+    """``count`` in-progress jobs: advance() over all completions, then ListJobs paging."""
+    from pytest_glacier import mock_glacier
+
+    with mock_glacier() as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="busy")
+        archive = client.upload_archive(vaultName="busy", body=b"x" * 1024)["archiveId"]
+        tiers = ("Expedited", "Standard", "Bulk")
+        start = now()
+        for index in range(count):
+            client.initiate_job(
+                vaultName="busy",
+                jobParameters={
+                    "Type": "archive-retrieval",
+                    "ArchiveId": archive,
+                    "Tier": tiers[index % 3],
+                },
+            )
+        initiate = now() - start
+        start = now()
+        completed = glacier.advance(hours=12)
+        advance = now() - start
+        start = now()
+        pages, listed, marker = 0, 0, None
+        while True:
+            kwargs = {"marker": marker} if marker else {}
+            page = client.list_jobs(vaultName="busy", **kwargs)
+            pages, listed = pages + 1, listed + len(page["JobList"])
+            marker = page.get("Marker")
+            if not marker:
+                break
+        paging = now() - start
+    return {
+        "jobs": count,
+        "initiate_seconds": initiate,
+        "advance_seconds": advance,
+        "completed": len(completed),
+        "list_seconds": paging,
+        "pages": pages,
+        "listed": listed,
+    }
+
+
+def run(quick: bool) -> dict[str, Any]:
+    archives, job_count = (2_000, 300) if quick else (100_000, 10_000)
+    result: dict[str, Any] = {"archives": archives}
+    for fmt in ("JSON", "CSV"):
+        result[f"inventory_{fmt}"] = run_child("scale", "--inventory", str(archives), fmt)
+    result["jobs"] = run_child("scale", "--jobs", str(job_count))
+    return result
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--inventory":
+        print(json.dumps(inventory(int(sys.argv[2]), sys.argv[3])))
+    else:
+        print(json.dumps(jobs(int(sys.argv[2]))))
