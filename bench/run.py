@@ -2,8 +2,8 @@
 
 ``python -m bench``            every section at full size (about ten minutes on 2 cores)
 ``python -m bench --quick``    small sizes, one round: the CI smoke run
-``--only percall fixture ...`` some sections; ``--write-docs`` refreshes docs/performance.md
-and docs/performance-chart.svg from this run.
+``--only percall fixture ...`` some sections; ``--write-docs`` merges this run into
+bench/results.json and regenerates docs/performance.md and docs/performance-chart.svg.
 """
 
 from __future__ import annotations
@@ -24,6 +24,18 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def write_docs(results: dict[str, Any], command: str) -> None:
+    """Merge this run into bench/results.json, then regenerate the page and chart from it
+    (so ``--only fixture --write-docs`` refreshes one section and keeps the others)."""
+    saved = os.path.join(ROOT, "bench", "results.json")
+    merged: dict[str, Any] = {}
+    if os.path.exists(saved):
+        with open(saved) as file:
+            merged = json.load(file)
+    merged.update(results)
+    with open(saved, "w") as file:
+        json.dump(merged, file, indent=1)
+        file.write("\n")
+    results = merged
     docs = os.path.join(ROOT, "docs")
     if "percall" in results:
         with open(os.path.join(docs, "performance-chart.svg"), "w") as file:

@@ -66,7 +66,7 @@ class ModuleScanCache:
         self.ignore = ignore
         #: sys.modules key -> signature of a module that freezegun patched nothing in
         self.quiet: dict[str, _Signature] = {}
-        #: id(module) -> (signature, the attribute list freezegun's cache gave for it)
+        #: id(module) -> (signature, the (name, real value) pairs freezegun patched in it)
         self.holders: dict[int, tuple[_Signature, Any]] = {}
         #: the whole of sys.modules at the last start, to skip the per-module loop when equal
         self._modules: list[Any] = []
@@ -103,16 +103,18 @@ class ModuleScanCache:
             return held[1]
         return original(module)
 
-    def learn(self, view: dict[str, Any], patched: set[int], original: Any) -> None:
-        """Record what the walk over ``view`` found, then snapshot sys.modules."""
+    def learn(self, view: dict[str, Any], changes: list[tuple[Any, str, Any]]) -> None:
+        """Record what the walk over ``view`` patched (freezegun's undo list: module, name,
+        real value), then snapshot sys.modules."""
+        patched: dict[int, list[tuple[str, Any]]] = {}
+        for module, attribute, real in changes:
+            patched.setdefault(id(module), []).append((attribute, real))
         for name, module in view.items():
             signature = _signature(module)
             if signature is None:
                 continue
             if id(module) in patched:
-                held = self.holders.get(id(module))
-                if held is None or not _unchanged(held[0], module):
-                    self.holders[id(module)] = (signature, original(module))
+                self.holders[id(module)] = (signature, patched[id(module)])
                 self.quiet.pop(name, None)
             else:
                 self.quiet[name] = signature
@@ -156,5 +158,5 @@ def start(freezer: Any) -> Any:
         # freezegun recorded the narrowed view; its stop() needs the real set of modules
         freezer.modules_at_start = set(sys.modules)
         if changed:
-            _cache.learn(view, {id(change[0]) for change in freezer.undo_changes}, original)
+            _cache.learn(view, list(freezer.undo_changes))
     return factory

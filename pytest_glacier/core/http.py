@@ -13,7 +13,11 @@ Body: TypeAlias = "bytes | bytearray | memoryview | IO[bytes]"
 def lower_keys(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
     """Header names are case-insensitive; the core keeps them lower-case."""
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k).lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in items}
+    return {str(k).lower(): v if type(v) is str else _text(v) for k, v in items}
+
+
+def _text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.decode("latin-1")
 
 
 @dataclass(eq=False)

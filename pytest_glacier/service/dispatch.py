@@ -62,6 +62,8 @@ class GlacierService:
         #: run at the start of every request, so time-driven effects happen when observed
         self.observers: list[Callable[[], None]] = [lambda: settle_jobs(backend)]
         self._calls_lock = threading.Lock()
+        #: (instant, its Date header): frozen time repeats the same instant call after call
+        self._date: tuple[Any, str] = (None, "")
 
     def handle(self, request: Request) -> Response:
         request_id = self.backend.ids.request_id()
@@ -120,10 +122,18 @@ class GlacierService:
             enforce_policies(context)
             return handler(context)
 
+    def _date_header(self) -> str:
+        now = self.backend.now()
+        moment, text = self._date
+        if moment != now:
+            text = email.utils.format_datetime(now, usegmt=True)
+            self._date = (now, text)
+        return text
+
     def _finish(self, response: Response, request_id: str) -> None:
         headers = response.headers
         headers["x-amzn-requestid"] = request_id
-        headers["date"] = email.utils.format_datetime(self.backend.now(), usegmt=True)
+        headers["date"] = self._date_header()
         if isinstance(response.body, bytes | memoryview):
             headers["content-length"] = str(len(response.body))
 
