@@ -59,10 +59,13 @@ class Clock:
         self._offset = dt.timedelta()
         self._freezer: Any = None
         self._real_origin: dt.datetime | None = None
+        #: freezegun's stack of active freezes (frozen mode): read directly, see ``now``
+        self._factories: list[Any] = []
 
     def start(self) -> None:
         if self.mode == "frozen":
-            if not _freezegun_factories():
+            self._factories = _freezegun_factories()
+            if not self._factories:
                 from freezegun import freeze_time
 
                 from .freeze import start as start_freeze
@@ -78,6 +81,12 @@ class Clock:
             self._freezer = None
 
     def now(self) -> dt.datetime:
+        factories = self._factories
+        if factories:
+            # the innermost freeze's naive UTC instant: what ``datetime.now(UTC)`` answers
+            # under freezegun, without building a FakeDatetime (every request reads the clock)
+            frozen: dt.datetime = factories[-1]()
+            return frozen.replace(tzinfo=UTC) + self._offset
         wall = dt.datetime.now(UTC)
         if self._real_origin is not None and self.time_scale != 1.0:
             wall = self._real_origin + (wall - self._real_origin) * self.time_scale

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TypeAlias
+from typing import IO, Any, TypeAlias
 from urllib.parse import parse_qsl, unquote
 
 Body: TypeAlias = "bytes | bytearray | memoryview | IO[bytes]"
+Headers: TypeAlias = "Mapping[str, str] | Iterable[tuple[str, str]]"
+_UNPARSED: Any = object()
 
 
-def lower_keys(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+def lower_keys(headers: Headers) -> dict[str, str]:
     """Header names are case-insensitive; the core keeps them lower-case."""
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {str(k).lower(): v if type(v) is str else _text(v) for k, v in items}
@@ -34,10 +37,11 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     body: Body = b""
     _content: bytes | memoryview | None = field(default=None, repr=False)
+    _json: Any = field(default=_UNPARSED, repr=False)
 
     @classmethod
     def from_url(
-        cls, method: str, path_and_query: str, headers: Mapping[str, str], body: Body = b""
+        cls, method: str, path_and_query: str, headers: Headers, body: Body = b""
     ) -> Request:
         path, _, query = path_and_query.partition("?")
         return cls(
@@ -82,6 +86,21 @@ class Request:
             else:
                 self._content = body.read() or b""
         return self._content
+
+    def json(self) -> Any:
+        """The body parsed as JSON, once (the call log and the handler both read it).
+
+        ``None`` for a blank body; a malformed body raises ``ValueError`` every time it is read.
+        """
+        if self._json is _UNPARSED:
+            text = bytes(self.content())
+            try:
+                self._json = json.loads(text) if text.strip() else None
+            except (ValueError, UnicodeDecodeError) as exc:
+                self._json = ValueError(str(exc))
+        if isinstance(self._json, ValueError):
+            raise self._json
+        return self._json
 
 
 @dataclass(eq=False)

@@ -45,12 +45,9 @@ class Context:
 
     def json_body(self) -> Any:
         """The parsed JSON body, ``None`` when empty; malformed JSON is a SerializationException."""
-        content = self.request.content()
-        if not len(content) or not bytes(content).strip():
-            return None
         try:
-            return json.loads(bytes(content))
-        except (ValueError, UnicodeDecodeError) as exc:
+            return self.request.json()
+        except ValueError as exc:
             raise GlacierError("SerializationException", f"Malformed JSON body: {exc}") from None
 
     def reply(

@@ -11,7 +11,6 @@ test fails loudly.
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import threading
 import traceback
@@ -148,8 +147,8 @@ def error_response(error: GlacierError) -> Response:
 
 def _json_members(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(bytes(request.content()) or b"null")
-    except (ValueError, UnicodeDecodeError):
+        body = request.json()
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
 

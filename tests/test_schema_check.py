@@ -1,0 +1,106 @@
+"""The fast schema predicate agrees with jsonschema on every document (valid or not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_glacier.service import schemas
+from pytest_glacier.service.schema_check import compile_schema, json_equal
+
+SCHEMAS = ["initiate_job", "select_job", "data_retrieval_policy", "vault_notifications"]
+
+
+JUNK = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**64), 2**64)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=6)
+)
+
+
+def _shaped(schema: Any) -> st.SearchStrategy[Any]:
+    """Documents that follow the schema's property shapes, with junk mixed in.
+
+    The conditional parts (``allOf`` / ``if``) are not followed, so about as many documents
+    come out valid as not: both answers of the predicate get exercised.
+    """
+    if not isinstance(schema, dict):
+        return JUNK
+    if "const" in schema:
+        shaped: st.SearchStrategy[Any] = st.just(schema["const"])
+    elif "enum" in schema:
+        shaped = st.sampled_from(schema["enum"])
+    elif schema.get("type") == "object" or "properties" in schema:
+        members = _members(schema)
+        required = [name for name in schema.get("required", ()) if name in members]
+        optional = sorted(set(members) - set(required))
+        chosen = (
+            st.lists(st.sampled_from(optional), max_size=3, unique=True)
+            if optional
+            else st.just([])
+        )
+        shaped = chosen.flatmap(
+            lambda chosen: st.fixed_dictionaries(
+                {name: _shaped(members[name]) for name in [*required, *chosen]}
+            )
+        )
+    elif schema.get("type") == "array":
+        shaped = st.lists(
+            _shaped(schema.get("items", {})),
+            min_size=schema.get("minItems", 0),
+            max_size=schema.get("maxItems", 4),
+        )
+    elif schema.get("type") == "integer":
+        shaped = st.integers(-3, 2**64)
+    elif schema.get("type") == "string":
+        shaped = st.text(
+            min_size=max(0, schema.get("minLength", 0) - 1), max_size=schema.get("maxLength", 8) + 1
+        )
+    else:
+        shaped = JUNK
+    # junk at about one node in twenty: deep documents still come out valid now and then
+    return st.integers(0, 19).flatmap(lambda roll: JUNK if roll == 0 else shaped)
+
+
+def _members(schema: dict[str, Any]) -> dict[str, Any]:
+    """Property schemas, including members only conditional branches describe."""
+    members = dict(schema.get("properties", {}))
+    branches = [schema, *schema.get("allOf", ())]
+    for branch in branches:
+        for key in ("then", "else"):
+            for name, sub in branch.get(key, {}).get("properties", {}).items():
+                members.setdefault(name, sub)
+    return members
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_every_request_schema_compiles_to_a_fast_check(name: str) -> None:
+    assert schemas._fast_check(name) is not None
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_fast_check_agrees_with_jsonschema(name: str, data: st.DataObject) -> None:
+    document = data.draw(_shaped(schemas._schema(name)))
+    fast = schemas._fast_check(name)
+    assert fast is not None
+    assert fast(document) == schemas._validator(name).is_valid(document)
+
+
+def test_unknown_keywords_leave_the_schema_to_jsonschema() -> None:
+    assert compile_schema({"type": "string", "pattern": "^a"}) is None
+    assert compile_schema({"items": [{"type": "string"}]}) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "equal"),
+    [(1, 1.0, True), (True, 1, False), (False, 0, False), ([1, {"a": 2}], [1.0, {"a": 2}], True)],
+)
+def test_json_equality_keeps_booleans_apart_from_numbers(a: Any, b: Any, equal: bool) -> None:
+    assert json_equal(a, b) is equal
