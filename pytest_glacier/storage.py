@@ -32,6 +32,10 @@ class ArchiveStore(Protocol):
         """Store the concatenation of ``pieces`` (consumed once, in order); return its bytes."""
         ...
 
+    def discard(self, stored: ArchiveBytes) -> None:
+        """Forget bytes ``put`` returned that no archive will hold (a refused upload)."""
+        ...
+
     def close(self) -> None:
         """Release what the store holds outside the process (files); bytes handed out stay
         readable until they are dropped."""
@@ -48,6 +52,9 @@ class MemoryStore:
         # anything mutable (bytearray, views of it) is copied: the caller may reuse its buffer
         return b"".join(parts)
 
+    def discard(self, stored: ArchiveBytes) -> None:
+        """Memory is freed when the last reference goes."""
+
     def close(self) -> None:
         """Nothing outside the process to release."""
 
@@ -60,6 +67,8 @@ class DiskStore:
         self._directory: str | None = None
         self._names = itertools.count()
         self._lock = threading.Lock()
+        #: id of each archive's mapping -> its file, so a refused upload's file can go
+        self._files: dict[int, str] = {}
 
     @property
     def directory(self) -> str | None:
@@ -82,13 +91,24 @@ class DiskStore:
                 return b""
             file.flush()
             mapping = mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ)
+        with self._lock:
+            self._files[id(mapping)] = path
         return memoryview(mapping)
+
+    def discard(self, stored: ArchiveBytes) -> None:
+        """Remove the file behind ``stored`` (POSIX keeps it readable while it is mapped)."""
+        owner = stored.obj if isinstance(stored, memoryview) else None
+        with self._lock:
+            path = self._files.pop(id(owner), None)
+        if path is not None:
+            os.remove(path)
 
     def close(self) -> None:
         """Remove the directory. Mapped archives stay readable where the OS allows unlinking
         mapped files (POSIX); their disk space is freed when the last view is dropped."""
         with self._lock:
             directory, self._directory = self._directory, None
+            self._files.clear()
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
 

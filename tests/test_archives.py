@@ -9,24 +9,11 @@ from typing import Any
 
 import pytest
 from botocore.utils import calculate_tree_hash
+from support import rewrite_headers
 
 from pytest_glacier import Glacier
 
 ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/"
-
-
-def rewrite_headers(client: Any, **headers: str | None) -> None:
-    """Change headers after botocore computed them, as a hand-written client might send them."""
-
-    def edit(request: Any, **_: Any) -> None:
-        for name, value in headers.items():
-            key = name.replace("_", "-")
-            if key in request.headers:
-                del request.headers[key]
-            if value is not None:
-                request.headers[key] = value
-
-    client.meta.events.register("before-sign.glacier.UploadArchive", edit)
 
 
 def test_upload_returns_location_id_and_tree_hash(client: Any, vault: str) -> None:
@@ -66,7 +53,9 @@ def test_upload_to_missing_vault(client: Any, raises_glacier: Any) -> None:
 
 def test_upload_accepts_upper_case_tree_hash(client: Any, vault: str) -> None:
     body = b"hello"
-    rewrite_headers(client, x_amz_sha256_tree_hash=hashlib.sha256(body).hexdigest().upper())
+    rewrite_headers(
+        client, "UploadArchive", x_amz_sha256_tree_hash=hashlib.sha256(body).hexdigest().upper()
+    )
     assert client.upload_archive(vaultName=vault, body=body)["checksum"] == (
         hashlib.sha256(body).hexdigest()
     )
@@ -88,7 +77,7 @@ def test_upload_tree_hash_mismatch(
 def test_upload_missing_tree_hash(
     client: Any, vault: str, raises_glacier: Any, glacier: Glacier
 ) -> None:
-    rewrite_headers(client, x_amz_sha256_tree_hash=None)
+    rewrite_headers(client, "UploadArchive", x_amz_sha256_tree_hash=None)
     with raises_glacier(
         "MissingParameterValueException", 400, "Required parameter missing: x-amz-sha256-tree-hash"
     ):
@@ -99,7 +88,7 @@ def test_upload_missing_tree_hash(
 def test_upload_missing_content_sha256(
     client: Any, vault: str, raises_glacier: Any, glacier: Glacier
 ) -> None:
-    rewrite_headers(client, x_amz_content_sha256=None)
+    rewrite_headers(client, "UploadArchive", x_amz_content_sha256=None)
     with raises_glacier(
         "MissingParameterValueException", 400, "Required parameter missing: x-amz-content-sha256"
     ):
@@ -111,7 +100,7 @@ def test_upload_content_sha256_mismatch(
     client: Any, vault: str, raises_glacier: Any, glacier: Glacier
 ) -> None:
     wrong = hashlib.sha256(b"other").hexdigest()
-    rewrite_headers(client, x_amz_content_sha256=wrong)
+    rewrite_headers(client, "UploadArchive", x_amz_content_sha256=wrong)
     with raises_glacier(
         "InvalidSignatureException",
         403,
@@ -132,7 +121,7 @@ DESCRIPTION_ERROR = (
 def test_upload_rejects_bad_description(
     client: Any, vault: str, raises_glacier: Any, glacier: Glacier, description: str
 ) -> None:
-    rewrite_headers(client, x_amz_archive_description=description)
+    rewrite_headers(client, "UploadArchive", x_amz_archive_description=description)
     with raises_glacier("InvalidParameterValueException", 400, DESCRIPTION_ERROR):
         client.upload_archive(vaultName=vault, body=b"hello")
     assert dict(glacier.archives(vault)) == {}
@@ -163,7 +152,7 @@ def test_upload_rejects_empty_archive(
 def test_upload_content_length_must_match_body(
     client: Any, vault: str, raises_glacier: Any, glacier: Glacier
 ) -> None:
-    rewrite_headers(client, content_length="99")
+    rewrite_headers(client, "UploadArchive", content_length="99")
     with raises_glacier(
         "InvalidParameterValueException",
         400,

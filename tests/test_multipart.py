@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from botocore.utils import calculate_tree_hash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import initiate, put_part
 
 from pytest_glacier import Glacier
 
@@ -26,20 +27,6 @@ PART_SIZE_RULE = (
 
 def tree(data: bytes) -> str:
     return str(calculate_tree_hash(io.BytesIO(data)))
-
-
-def initiate(client: Any, part_size: int = MIB, **kwargs: Any) -> str:
-    out = client.initiate_multipart_upload(vaultName="vault", partSize=str(part_size), **kwargs)
-    return str(out["uploadId"])
-
-
-def put_part(client: Any, upload_id: str, start: int, body: bytes) -> Any:
-    return client.upload_multipart_part(
-        vaultName="vault",
-        uploadId=upload_id,
-        range=f"bytes {start}-{start + len(body) - 1}/*",
-        body=body,
-    )
 
 
 def upload_all(client: Any, upload_id: str, data: bytes, part_size: int = MIB) -> None:

@@ -12,6 +12,7 @@ import tracemalloc
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from botocore.utils import calculate_tree_hash
 
 from pytest_glacier import mock_glacier
 from pytest_glacier.core.http import Response
+from pytest_glacier.doors.listener import Listener
 from pytest_glacier.doors.server import GlacierServer, ServedGlacier
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
@@ -423,3 +425,28 @@ def test_glacier_server_stop_closes_idle_keep_alive_connections() -> None:
     connection.getresponse().read()
     server.stop()  # returns although the connection is still open
     connection.close()
+
+
+def test_listener_turns_off_nagle_on_accepted_connections() -> None:
+    seen: list[int] = []
+
+    class Probe(BaseHTTPRequestHandler):
+        def handle(self) -> None:
+            seen.append(self.request.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    errors: list[str] = []
+    listener = Listener(
+        ("127.0.0.1", 0), Probe, app=lambda environ, start_response: [], report=errors.append
+    )
+    thread = threading.Thread(target=listener.serve_forever, kwargs={"poll_interval": 0.01})
+    thread.start()
+    try:
+        where = (listener.server_name, listener.server_port)
+        with socket.create_connection(where, timeout=30) as sock:
+            assert sock.recv(1) == b""  # the probe closed it after looking
+    finally:
+        listener.shutdown()
+        listener.server_close()
+        thread.join()
+    assert seen and seen[0] != 0
+    assert errors == []

@@ -1,9 +1,9 @@
 """The WSGI front door: environ in, core Request to ``GlacierService.handle``, Response out.
 
-Any WSGI server can host it; ``doors/server.py`` is the one we ship. Paths under
-``/_pytest_glacier/`` go to the admin endpoint instead of the service. The app answers
-whichever double ``current()`` names at request time, so one server can serve a fresh double
-per test.
+Any WSGI server can host it; ``doors/server.py`` (through ``doors/gateway.py``) is the one
+we ship. Paths under ``/_pytest_glacier/`` go to the admin endpoint instead of the service.
+The app answers whichever double ``current()`` names at request time, so one server can
+serve a fresh double per test.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
@@ -85,8 +86,8 @@ def upload_archive(ctx: Context) -> Response:
         body, tree = verify_payload(ctx)
         description = _check_archive(ctx, len(body), tree)
         stored = ctx.backend.store.put([body])
-    with ctx.backend.lock:
-        vault = ctx.vault()
+    with ctx.backend.lock, _discarded_if_refused(ctx, stored):
+        vault = ctx.vault()  # it may have been deleted while the body was received
         archive = add_archive(ctx, vault.name, description, stored, tree)
     return ctx.reply(
         headers={
@@ -127,29 +128,34 @@ def _receive_to_store(ctx: Context) -> tuple[ArchiveBytes, str, str]:
             yield chunk
 
     stored = ctx.backend.store.put(hashed(ctx.request.chunks()))
-    length = ctx.header("content-length")
-    if length is not None and length != str(len(stored)):
-        raise invalid(f"Content-Length: {length} does not match the body length {len(stored)}")
-    if not hmac.compare_digest(sent_linear.lower(), linear.hexdigest()):
-        raise GlacierError(
-            "InvalidSignatureException",
-            "The value passed in as x-amz-content-sha256 does not match the computed payload "
-            f"hash. Computed digest: {linear.hexdigest()} expected hash: {sent_linear}",
-        )
-    return stored, tree.hexdigest(), _check_archive(ctx, len(stored), tree.hexdigest())
+    with _discarded_if_refused(ctx, stored):
+        length = ctx.header("content-length")
+        if length is not None and length != str(len(stored)):
+            raise invalid(f"Content-Length: {length} does not match the body length {len(stored)}")
+        if not hmac.compare_digest(sent_linear.lower(), linear.hexdigest()):
+            raise GlacierError(
+                "InvalidSignatureException",
+                "The value passed in as x-amz-content-sha256 does not match the computed "
+                f"payload hash. Computed digest: {linear.hexdigest()} expected hash: {sent_linear}",
+            )
+        return stored, tree.hexdigest(), _check_archive(ctx, len(stored), tree.hexdigest())
+
+
+@contextlib.contextmanager
+def _discarded_if_refused(ctx: Context, stored: ArchiveBytes) -> Iterator[None]:
+    """Bytes already in the store leave it again when the upload is refused after all."""
+    try:
+        yield
+    except BaseException:
+        ctx.backend.store.discard(stored)
+        raise
 
 
 def store_archive(
-    ctx: Context,
-    vault_name: str,
-    description: str,
-    data: Chunk | Sequence[Chunk],
-    tree: str,
+    ctx: Context, vault_name: str, description: str, pieces: Sequence[Chunk], tree: str
 ) -> Archive:
-    """Keep ``data`` (the bytes, or the archive's pieces in order, which are not joined
-    first) in the double's store and add the archive to a vault (caller holds the lock);
-    shared with multipart completion."""
-    pieces = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+    """Keep the archive's ``pieces`` (in order, not joined first: the store copies each at most
+    once) in the double's store and add the archive to a vault (caller holds the lock)."""
     return add_archive(ctx, vault_name, description, ctx.backend.store.put(pieces), tree)
 
 

@@ -55,13 +55,19 @@ class Context:
         *,
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
+        json_text: bytes | None = None,
         status: int | None = None,
     ) -> Response:
-        """The operation's success response (its documented status unless told otherwise)."""
+        """The operation's success response (its documented status unless told otherwise).
+
+        ``json_body`` is encoded here; ``json_text`` is a body already encoded as JSON.
+        """
         out = dict(headers or {})
         body = b""
         if json_body is not None:
-            body = json.dumps(json_body, separators=(",", ":")).encode()
+            json_text = json.dumps(json_body, separators=(",", ":")).encode()
+        if json_text is not None:
+            body = json_text
             out["content-type"] = "application/json"
         return Response(SUCCESS_STATUS[self.operation] if status is None else status, out, body)
 

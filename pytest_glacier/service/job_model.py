@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import heapq
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,15 @@ class Job:
     #: a StatusMessage from a fault hook: the job ends Failed with it
     injected_failure: str | None = None
     outcome: Outcome | None = None
+    #: the two dates as DescribeJob shows them, formatted once (ListJobs shows 50 jobs a page)
+    creation_text: str = field(init=False)
+    completion_text: str = field(init=False)
+    #: ``describe`` as JSON, per value of ``done``: nothing else about a job changes
+    encoded: dict[bool, bytes] = field(init=False, default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.creation_text = iso_ms(self.creation_date)
+        self.completion_text = iso_ms(self.completes_at)
 
     @property
     def byte_count(self) -> int:
@@ -96,6 +106,11 @@ class Job:
 
     def done(self, now: dt.datetime) -> bool:
         return self.outcome is not None and now >= self.completes_at
+
+    def status_code(self, now: dt.datetime) -> str:
+        """DescribeJob's ``StatusCode``: InProgress until done, then how the job ended."""
+        outcome = self.outcome
+        return outcome.status if outcome is not None and now >= self.completes_at else "InProgress"
 
     def expired(self, now: dt.datetime) -> bool:
         return now >= self.completes_at + OUTPUT_LIFETIME
@@ -111,10 +126,10 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
     if job.archive is not None:
         out["ArchiveId"] = job.archive.archive_id
     out["VaultARN"] = job.vault_arn
-    out["CreationDate"] = iso_ms(job.creation_date)
+    out["CreationDate"] = job.creation_text
     out["Completed"] = done
     outcome = job.outcome if done else None
-    out["StatusCode"] = outcome.status if outcome else "InProgress"
+    out["StatusCode"] = job.status_code(now)
     out["StatusMessage"] = outcome.message if outcome else IN_PROGRESS_MESSAGE
     if job.archive is not None and job.select is None:
         out["ArchiveSizeInBytes"] = job.archive.size
@@ -123,7 +138,7 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
     if job.sns_topic is not None:
         out["SNSTopic"] = job.sns_topic
     if done:
-        out["CompletionDate"] = iso_ms(job.completes_at)
+        out["CompletionDate"] = job.completion_text
     if job.range_tree_hash is not None:
         out["SHA256TreeHash"] = job.range_tree_hash
     if job.archive is not None and job.byte_range is not None:
@@ -138,6 +153,15 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
         out["SelectParameters"] = copy.deepcopy(job.select.parameters)
         out["OutputLocation"] = copy.deepcopy(job.select.output_location)
     return out
+
+
+def describe_json(job: Job, now: dt.datetime) -> bytes:
+    """``describe(job, now)`` as compact JSON, encoded once per state of the job."""
+    done = job.done(now)
+    text = job.encoded.get(done)
+    if text is None:
+        text = job.encoded[done] = json.dumps(describe(job, now), separators=(",", ":")).encode()
+    return text
 
 
 def _inventory_parameters(asked: InventoryRequest, outcome: Outcome | None) -> dict[str, str]:

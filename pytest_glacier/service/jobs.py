@@ -6,6 +6,10 @@ as of now, after the dispatch observer has settled what was due.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import itertools
+import json
 import re
 from typing import Any
 
@@ -14,7 +18,7 @@ from ..core.http import Response
 from ..core.treehash import is_tree_hash_aligned, tree_hash
 from . import capacity, job_params, retrieval_policy, select_jobs
 from .context import Context, Handler
-from .job_model import Job, describe
+from .job_model import Job, describe, describe_json
 from .state import Vault
 from .vaults import parse_limit
 
@@ -83,7 +87,7 @@ def _range_tree_hash(spec: job_params.JobSpec) -> str | None:
 
 
 def describe_job(ctx: Context) -> Response:
-    return ctx.reply(json_body=describe(find_job(ctx, ctx.vault()), ctx.now()))
+    return ctx.reply(json_text=describe_json(find_job(ctx, ctx.vault()), ctx.now()))
 
 
 def find_job(ctx: Context, vault: Vault) -> Job:
@@ -114,19 +118,28 @@ def list_jobs(ctx: Context) -> Response:
             raise invalid(f"Invalid marker: {marker}")
         after = ctx.backend.schedule.job_order[marker]
     now = ctx.now()
-    shown = []
-    for job in sorted(vault.jobs.values(), key=lambda j: j.seq):
-        if job.seq <= after or job.expired(now):
-            continue
-        summary = describe(job, now)
-        if status is not None and summary["StatusCode"] != status:
-            continue
-        if completed is not None and summary["Completed"] != (completed.lower() == "true"):
-            continue
-        shown.append(summary)
-    page = shown[:limit]
-    more = len(shown) > limit
-    return ctx.reply(json_body={"JobList": page, "Marker": page[-1]["JobId"] if more else None})
+    done = None if completed is None else completed.lower() == "true"
+    # in creation (seq) order: InitiateJob numbers and adds a job under the state lock, and a
+    # vault never drops one, so the marker's successor is found by bisection, not by sorting
+    jobs = list(vault.jobs.values())
+    start = bisect.bisect_right(jobs, after, key=lambda job: job.seq)
+    matching = (
+        job for job in itertools.islice(jobs, start, None) if _shown(job, now, status, done)
+    )
+    page = list(itertools.islice(matching, limit + 1))
+    more = len(page) > limit
+    listed = b",".join(describe_json(job, now) for job in page[:limit])
+    next_marker = json.dumps(page[limit - 1].job_id if more else None).encode()
+    return ctx.reply(json_text=b'{"JobList":[' + listed + b'],"Marker":' + next_marker + b"}")
+
+
+def _shown(job: Job, now: dt.datetime, status: str | None, done: bool | None) -> bool:
+    """ListJobs' filters, read from the job itself rather than from its DescribeJob body."""
+    if job.expired(now):
+        return False
+    if done is not None and job.done(now) != done:
+        return False
+    return status is None or job.status_code(now) == status
 
 
 def get_job_output(ctx: Context) -> Response:

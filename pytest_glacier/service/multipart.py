@@ -1,8 +1,10 @@
 """Multipart uploads: initiate, upload parts, complete, abort, and list parts and uploads.
 
-Parts are kept exactly as received (no copy) and joined once, at completion; the archive's
-tree hash is reduced from the part hashes, never recomputed over the joined bytes. Parts are
-hashed outside the state lock, so many threads can upload parts of one archive at once.
+Parts are kept exactly as received (no copy) and handed to the store as pieces at completion,
+so their bytes are copied at most once (the memory store joins them, the disk store writes each
+in turn); the archive's tree hash is reduced from the part hashes, never recomputed over its
+bytes. Parts are hashed outside the state lock, so many threads can upload parts of one archive
+at once.
 """
 
 from __future__ import annotations
@@ -137,8 +139,10 @@ def complete_multipart_upload(ctx: Context) -> Response:
         parts = [upload.parts[i] for i in sorted(upload.parts)]
         total, tree = _check_parts(parts, upload.part_size), combine([p.tree_hash for p in parts])
         _check_totals(size, sent_hash, total, tree)
-        data = parts[0].data if len(parts) == 1 else b"".join(p.data for p in parts)
-        archive_id = store_archive(ctx, vault.name, upload.description or "", data, tree).archive_id
+        pieces = [p.data for p in parts]
+        archive_id = store_archive(
+            ctx, vault.name, upload.description or "", pieces, tree
+        ).archive_id
         upload.completed, upload.parts = (archive_id, total, tree), {}
         upload.last_activity = ctx.now()
     return ctx.reply(

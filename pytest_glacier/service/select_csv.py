@@ -1,7 +1,8 @@
 """CSV in and out of select jobs, with the request's serialization options.
 
-Reading is a scanner of its own rather than ``csv.reader``, because the record delimiter may
-be any character (``csv.reader`` only splits on line ends). Writing uses ``csv.writer``.
+Reading is a scanner of its own rather than ``csv.reader``, because the record delimiter is
+the configured one, any character or ``\\r\\n``, where ``csv.reader`` splits on every line
+end. Writing uses ``csv.writer``.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def decode(data: bytes | memoryview) -> str:
 def read_records(text: str, options: CsvInput) -> Iterator[tuple[int, list[str]]]:
     """(record number, fields) for each record; comment lines and empty records are skipped.
 
-    A quote character opens a quoted field only at the start of a field; inside one, the
-    escape character followed by the quote character is a literal quote. With the default
-    ``\\n`` record delimiter a ``\\r\\n`` line end is one delimiter too.
+    The record delimiter is the configured string, except that with ``\\n`` (the default) a
+    ``\\r\\n`` line end is one delimiter too, so files written by Python's ``csv`` module read
+    cleanly; a delimiter at the end of the text adds no record. A quote character opens a quoted
+    field only at the start of a field; inside one both delimiters are data and the escape
+    character followed by the quote character is a literal quote.
     """
     yield from _Reader(text, options).records()
 
@@ -94,65 +97,76 @@ class _Reader:
 
     def __init__(self, text: str, options: CsvInput) -> None:
         self.text = text
-        self.options = options
-        self.crlf = options.record_delimiter == "\n"
-        # an option that is not one character never matches one (the service checks lengths)
-        self.quote = quote = _single(options.quote)
+        self.comments = options.comments or None
+        # the service checks the lengths; here an empty option, or a quote or separator of
+        # more than one character, matches nothing
+        self.delimiter = options.record_delimiter or None
+        #: with the ``\\n`` delimiter, ``\\r\\n`` ends a record as well
+        self.crlf = self.delimiter == "\n"
         self.separator = _single(options.field_delimiter)
-        self.delimiter = _single(options.record_delimiter)
-        self.plain_end = _any_of([self.delimiter, self.separator, "\r" if self.crlf else None])
+        self.quote = quote = _single(options.quote)
         escape = _single(options.quote_escape)
         self.quoted = None if quote is None else _quoted_field(quote, escape)
         self.escaped_quote = None if quote is None or escape is None else escape + quote
+        # the record delimiter first, so that it wins over a separator that is its prefix
+        record_end = "\r?\n" if self.crlf else _escaped(self.delimiter)
+        self.field_end = _first_of([record_end, _escaped(self.separator)])
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
-        text, comments = self.text, self.options.comments
+        text, delimiter, comments = self.text, self.delimiter, self.comments
         number = 0
         i, end = 0, len(text)
         while i < end:
-            if text[i] == comments:
-                i = _after_record(text, i, self.options.record_delimiter)
-            elif self.ends_record(i):
-                i = _after_delimiter(text, i)
+            if delimiter is not None and text.startswith(delimiter, i):
+                i += len(delimiter)  # an empty record
+            elif self.crlf and text.startswith("\r\n", i):
+                i += 2
+            elif comments is not None and text.startswith(comments, i):
+                i = self.record_end(i)[1]
             else:
                 number += 1
                 fields, i = self.record(i, number)
                 yield number, fields
 
-    def ends_record(self, i: int) -> bool:
-        text = self.text
-        return text[i] == self.options.record_delimiter or (
-            self.crlf and text.startswith("\r\n", i)
-        )
+    def record_end(self, i: int) -> tuple[int, int]:
+        """Where the first record delimiter from ``i`` starts and where the next record does,
+        quotes aside."""
+        delimiter = self.delimiter
+        if delimiter is not None:
+            stop = self.text.find(delimiter, i)
+            if stop >= 0:
+                if self.crlf and stop > i and self.text[stop - 1] == "\r":
+                    return stop - 1, stop + 1
+                return stop, stop + len(delimiter)
+        return len(self.text), len(self.text)
 
     def record(self, i: int, number: int) -> tuple[list[str], int]:
         """The fields of the record starting at ``i``, and where the next one starts."""
-        text, end = self.text, len(self.text)
-        stop = end if self.delimiter is None else text.find(self.delimiter, i)
-        if stop < 0:
-            stop = end
-        elif self.crlf and text[stop - 1] == "\r":
-            stop -= 1
-        line = text[i:stop]
-        if (self.quote is None or self.quote not in line) and len(line) <= MAX_RECORD_CHARS:
-            fields = [line] if self.separator is None else line.split(self.separator)
-            if len(fields) <= MAX_COLUMNS:
-                return fields, end if stop == end else _after_delimiter(text, stop)
-        return self.scan(i, number)
+        stop, after = self.record_end(i)
+        line = self.text[i:stop]
+        if self.quote is not None and self.quote in line:
+            return self.scan(i, number)
+        if len(line) > MAX_RECORD_CHARS:
+            raise _too_big(number, f"longer than {MAX_RECORD_CHARS} characters")
+        fields = [line] if self.separator is None else line.split(self.separator)
+        if len(fields) > MAX_COLUMNS:
+            raise _too_big(number, f"more than {MAX_COLUMNS} columns")
+        return fields, after
 
     def scan(self, i: int, number: int) -> tuple[list[str], int]:
-        """``record`` for a record with quotes, or one over a limit (to fail where it does).
-
-        ``size`` counts the characters outside quotes, as the limit does."""
-        text, end = self.text, len(self.text)
+        """``record`` for a record with the quote character, a field at a time."""
+        text, end, start = self.text, len(self.text), i
         quote, quoted, escaped_quote = self.quote, self.quoted, self.escaped_quote
-        separator, plain_end, ends_record = self.separator, self.plain_end.search, self.ends_record
-        delimiter, crlf = self.options.record_delimiter, self.crlf
+        delimiter, field_end = self.delimiter, self.field_end
         fields: list[str] = []
-        size = 0
-        while True:  # a field
+        while True:
             field = ""
-            if i < end and text[i] == quote and quoted is not None and not ends_record(i):
+            if (
+                quote is not None
+                and quoted is not None
+                and text.startswith(quote, i)
+                and not (delimiter is not None and text.startswith(delimiter, i))
+            ):
                 found = quoted.match(text, i)
                 if found is None:
                     error = SelectRuntimeError(
@@ -162,45 +176,34 @@ class _Reader:
                     raise error
                 field = found[1]
                 if escaped_quote is not None:
-                    field = field.replace(escaped_quote, text[i])
+                    field = field.replace(escaped_quote, quote)
                 i = found.end()
-            while True:  # its characters outside quotes, up to a separator
-                found = plain_end(text, i)
-                stop = end if found is None else found.start()
-                field += text[i:stop]
-                size += stop - i
-                if size > MAX_RECORD_CHARS:
-                    raise _too_big(number, f"longer than {MAX_RECORD_CHARS} characters")
-                if stop == end:
-                    fields.append(field)
-                    return fields, end
-                char = text[stop]
-                # ends_record, inline: this loop runs once per field
-                if char == delimiter or (crlf and char == "\r" and text.startswith("\n", stop + 1)):
-                    fields.append(field)
-                    return fields, _after_delimiter(text, stop)
-                i = stop + 1
-                size += 1
-                if char == separator:
-                    break
-                field += "\r"  # one that does not end the line
-                if size > MAX_RECORD_CHARS:
-                    raise _too_big(number, f"longer than {MAX_RECORD_CHARS} characters")
-            fields.append(field)
-            if len(fields) >= MAX_COLUMNS:
-                raise _too_big(number, f"more than {MAX_COLUMNS} columns")
-            if size > MAX_RECORD_CHARS:
+            # what follows a closing quote, up to the field's end, is part of the field too
+            found = field_end.search(text, i)
+            stop = end if found is None else found.start()
+            fields.append(field + text[i:stop])
+            # with a quote in it, a record of too many columns is too long before that
+            if stop - start > MAX_RECORD_CHARS:
                 raise _too_big(number, f"longer than {MAX_RECORD_CHARS} characters")
+            if found is None:
+                return fields, end
+            i = found.end()
+            if found[0] != self.separator:  # the record delimiter
+                return fields, i
 
 
 def _single(option: str) -> str | None:
     return option if len(option) == 1 else None
 
 
-def _any_of(chars: Iterable[str | None]) -> re.Pattern[str]:
-    """Matches any one of ``chars``, or nothing at all when there are none."""
-    wanted = "".join(c for c in chars if c is not None)
-    return re.compile(f"[{re.escape(wanted)}]" if wanted else "(?!)")
+def _escaped(option: str | None) -> str | None:
+    return None if option is None else re.escape(option)
+
+
+def _first_of(patterns: Iterable[str | None]) -> re.Pattern[str]:
+    """Matches any one of ``patterns``, earlier ones first, or nothing when there are none."""
+    wanted = [p for p in patterns if p is not None]
+    return re.compile("|".join(wanted) if wanted else "(?!)")
 
 
 def _quoted_field(quote: str, escape: str | None) -> re.Pattern[str]:
@@ -215,17 +218,6 @@ def _quoted_field(quote: str, escape: str | None) -> re.Pattern[str]:
         return re.compile(f"{q}([^{q}]*(?:{q}{q}[^{q}]*)*){q}(?!{q})")
     e = re.escape(escape)
     return re.compile(f"{q}([^{q}{e}]*(?:(?:{e}{q}|{e}(?!{q}))[^{q}{e}]*)*){q}")
-
-
-def _after_delimiter(text: str, i: int) -> int:
-    """Where the next record starts, after the record delimiter at ``i`` (``\\r\\n`` is two)."""
-    return i + 2 if text[i] == "\r" else i + 1
-
-
-def _after_record(text: str, i: int, delimiter: str) -> int:
-    """Where the record holding position ``i`` ends (a comment line: quotes mean nothing)."""
-    found = text.find(delimiter, i)
-    return len(text) if found < 0 else found + 1
 
 
 def _too_big(record: int, what: str) -> SelectRuntimeError:
