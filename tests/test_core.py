@@ -57,13 +57,37 @@ def test_numeric_account_id_is_accepted(client: Any) -> None:
     assert client.describe_vault(accountId="-", vaultName="v")["VaultName"] == "v"
 
 
-@pytest.mark.parametrize("account", ["999999999999", "12345", ""])
+@pytest.mark.parametrize("account", ["999999999999", "12345"])
 def test_other_account_is_denied(
     client: Any, raises_glacier: Any, glacier: Glacier, account: str
 ) -> None:
     with raises_glacier("AccessDeniedException", 403, f"Access denied for account ID: {account}"):
         client.create_vault(accountId=account, vaultName="v")
     assert dict(glacier.vaults()) == {}
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda c: c.create_vault(accountId="", vaultName="v"), "accountId"),
+        (lambda c: c.create_vault(vaultName=""), "vaultName"),
+        (lambda c: c.delete_archive(vaultName="kept", archiveId=""), "archiveId"),
+        (lambda c: c.describe_job(vaultName="kept", jobId=""), "jobId"),
+        (lambda c: c.get_job_output(vaultName="kept", jobId=""), "jobId"),
+        (lambda c: c.abort_multipart_upload(vaultName="kept", uploadId=""), "uploadId"),
+    ],
+)
+def test_empty_uri_parameters_are_missing(
+    client: Any, raises_glacier: Any, glacier: Glacier, call: Any, parameter: str
+) -> None:
+    client.create_vault(vaultName="kept")
+    archive = client.upload_archive(vaultName="kept", body=b"stays")["archiveId"]
+    with raises_glacier(
+        "MissingParameterValueException", 400, f"Required parameter missing: {parameter}"
+    ):
+        call(client)
+    assert list(glacier.vaults()) == ["kept"]
+    assert list(glacier.archives("kept")) == [archive]
 
 
 def test_configured_account_id(glacier: Glacier) -> None:
@@ -94,14 +118,14 @@ def test_error_body_shape_and_request_id(client: Any) -> None:
 def test_unknown_path_and_method_get_aws_shaped_errors(glacier: Glacier) -> None:
     headers = {"x-amz-glacier-version": "2012-06-01"}
     unknown = glacier.service.handle(Request.from_url("GET", "/-/vaults/v/nothing", headers))
-    assert unknown.status == 404
+    assert unknown.status == 400
     assert json.loads(bytes(unknown.body)) == {  # type: ignore[arg-type]
         "code": "BadRequest",
         "message": "No Glacier operation matches GET /-/vaults/v/nothing",
         "type": "Client",
     }
     wrong = glacier.service.handle(Request.from_url("PATCH", "/-/vaults/v", headers))
-    assert wrong.status == 405
+    assert wrong.status == 400
     assert json.loads(bytes(wrong.body))["message"] == (  # type: ignore[arg-type]
         "Method PATCH is not allowed on /-/vaults/v; allowed: DELETE, GET, PUT"
     )

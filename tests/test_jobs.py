@@ -565,6 +565,18 @@ def test_list_jobs_unknown_marker(client: Any, vault: str, raises_glacier: Any) 
         client.list_jobs(vaultName=vault, marker="nope")
 
 
+def test_list_jobs_marker_of_another_vault_is_invalid(
+    client: Any, vault: str, raises_glacier: Any
+) -> None:
+    client.create_vault(vaultName="other")
+    other = client.upload_archive(vaultName="other", body=b"x")["archiveId"]
+    job_id = client.initiate_job(
+        vaultName="other", jobParameters={"Type": "archive-retrieval", "ArchiveId": other}
+    )["jobId"]
+    with raises_glacier("InvalidParameterValueException", 400, f"Invalid marker: {job_id}"):
+        client.list_jobs(vaultName=vault, marker=job_id)
+
+
 def test_list_jobs_pages_with_limit_and_marker(client: Any, vault: str) -> None:
     archive_id = upload(client, b"x")
     ids = [retrieve(client, archive_id) for _ in range(5)]

@@ -71,7 +71,7 @@ def test_requests_error_matches_boto3(glacier: Glacier) -> None:
     response = requests.get(ENDPOINT + "/-/vaults/missing", headers=VERSION)  # unsigned
     assert response.status_code == 404
     try:
-        glacier.client().describe_vault(vaultName="missing")
+        glacier.client(region_name=REGION).describe_vault(vaultName="missing")
     except Exception as error:
         boto3_error: Any = error
     assert response.json() == {
@@ -82,9 +82,11 @@ def test_requests_error_matches_boto3(glacier: Glacier) -> None:
 
 
 @pytest.mark.glacier(requests=True)
-def test_requests_unsigned_uses_configured_region(glacier: Glacier) -> None:
+def test_requests_unsigned_uses_the_region_of_the_host(glacier: Glacier) -> None:
+    assert glacier.region != REGION
     assert requests.put(ENDPOINT + "/-/vaults/v", headers=VERSION).status_code == 201
-    assert list(glacier.vaults()) == ["v"]
+    assert list(glacier.vaults(REGION)) == ["v"]
+    assert list(glacier.vaults()) == []
 
 
 @pytest.mark.glacier(requests=True)
@@ -95,7 +97,7 @@ def test_requests_user_mock_started_inside_keeps_working(glacier: Glacier) -> No
         assert requests.put(ENDPOINT + "/-/vaults/v", headers=VERSION).status_code == 201
         with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
             requests.get("https://example.com/other")
-    assert list(glacier.vaults()) == ["v"]
+    assert list(glacier.vaults(REGION)) == ["v"]
 
 
 @pytest.mark.glacier(requests=True)
@@ -114,7 +116,7 @@ def test_requests_user_mock_started_outside_keeps_working() -> None:
     with mock_glacier(requests=True) as double:
         assert requests.get("https://example.com/hello").text == "hi"
         assert requests.put(ENDPOINT + "/-/vaults/v", headers=VERSION).status_code == 201
-    assert list(double.vaults()) == ["v"]
+    assert list(double.vaults(REGION)) == ["v"]
     assert len(responses.calls) == 1
 
 

@@ -186,6 +186,8 @@ def test_rows_written_by_csv_writer_read_back(options: dict[str, Any], data: Any
     comments = options["comments"]
     if comments is not None:  # a row that reads as a comment is one: leave those out
         table = [row for row in table if not serialise([row], options).startswith(comments)]
+    if record == "\n":  # a line ending "\r\n" is one record end under "\n": leave those out
+        table = [row for row in table if not serialise([row], options).endswith("\r\n")]
     pieces = []
     for row in table:
         if comments is not None and data.draw(st.booleans()):

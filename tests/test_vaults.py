@@ -195,7 +195,8 @@ def test_any_vault_name_gets_201_or_an_aws_error(client: Any, glacier: Glacier, 
         client.create_vault(vaultName=name)
     except ClientError as error:
         assert not valid
-        assert error.response["Error"]["Code"] == "InvalidParameterValueException"
+        expected = "InvalidParameterValueException" if name else "MissingParameterValueException"
+        assert error.response["Error"]["Code"] == expected
         assert name not in glacier.vaults()
     else:
         assert valid

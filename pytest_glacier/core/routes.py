@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import GlacierError
+from .errors import GlacierError, missing
 
 V = "/{accountId}/vaults/{vaultName}"
 
@@ -92,6 +92,8 @@ def resolve(method: str, segments: list[str], query: dict[str, str]) -> Route:
     for segment in segments:
         child = node.literals.get(segment)
         if child is None and node.param is not None:
+            if not segment:  # botocore sends an empty URI parameter as an empty segment
+                raise missing(node.param[0])
             params[node.param[0]] = segment
             child = node.param[1]
         if child is None:
@@ -105,7 +107,6 @@ def resolve(method: str, segments: list[str], query: dict[str, str]) -> Route:
         raise GlacierError(
             "BadRequest",
             f"Method {method} is not allowed on /{'/'.join(segments)}; allowed: {allowed}",
-            status=405,
         )
     for discriminator, operation in candidates:
         if discriminator is None or query.get(discriminator[0]) == discriminator[1]:
@@ -118,5 +119,5 @@ def resolve(method: str, segments: list[str], query: dict[str, str]) -> Route:
 
 def _no_route(method: str, segments: list[str]) -> GlacierError:
     return GlacierError(
-        "BadRequest", f"No Glacier operation matches {method} /{'/'.join(segments)}", status=404
+        "BadRequest", f"No Glacier operation matches {method} /{'/'.join(segments)}"
     )

@@ -94,10 +94,12 @@ def _answer(prepared: Any) -> tuple[int, dict[str, str], io.BufferedReader]:
     service = current()
     assert service is not None, "the responses door answered after it was closed"
     parts = urlsplit(str(prepared.url))
+    headers = lower_keys(prepared.headers)
+    headers.setdefault("host", parts.netloc)  # urllib3 would add it on the wire
     core_request = Request.from_url(
         prepared.method,
         parts.path + ("?" + parts.query if parts.query else ""),
-        lower_keys(prepared.headers),
+        headers,
         _body_bytes(prepared.body),
     )
     response = service.handle(core_request)

@@ -29,6 +29,8 @@ from .state import Backend
 
 API_VERSION = "2012-06-01"
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
+#: the service's own host names: an unsigned request's region is in them
+_HOST = re.compile(r"glacier(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?(?::\d+)?")
 
 #: operations whose body is JSON (its members are recorded in ``Call.params``)
 JSON_OPERATIONS = frozenset(
@@ -101,9 +103,8 @@ class GlacierService:
         config = self.backend.config
         if account not in ("-", config.account_id):
             raise GlacierError("AccessDeniedException", f"Access denied for account ID: {account}")
-        scope = _SCOPE.search(request.headers.get("authorization", ""))
-        region = scope.group(1) if scope else config.region
-        return Context(request, operation, params, self.backend, self.backend.region_state(region))
+        region = self.backend.region_state(_region(request, config.region))
+        return Context(request, operation, params, self.backend, region)
 
     def _run(self, context: Context) -> Response:
         for observe in self.observers:
@@ -135,6 +136,15 @@ class GlacierService:
         headers["date"] = self._date_header()
         if isinstance(response.body, bytes | memoryview):
             headers["content-length"] = str(len(response.body))
+
+
+def _region(request: Request, configured: str) -> str:
+    """The SigV4 credential scope's region, else the one in a service host name, else ours."""
+    scope = _SCOPE.search(request.headers.get("authorization", ""))
+    if scope:
+        return scope.group(1)
+    host = _HOST.fullmatch(request.headers.get("host", ""))
+    return host.group(1) if host else configured
 
 
 def operation_has_json(operation: str) -> bool:

@@ -188,8 +188,6 @@ class Schedule:
     notifications: list[Notification] = field(default_factory=list)
     #: inventory continuation markers we issued: marker -> (vault ARN, upload rank to resume at)
     inventory_markers: dict[str, tuple[str, int]] = field(default_factory=dict)
-    #: ListJobs markers are job ids; their creation order survives the job's expiry
-    job_order: dict[str, int] = field(default_factory=dict)
     #: what select jobs wrote to their S3 output location: "s3://bucket/key" -> bytes
     s3_objects: dict[str, bytes] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
@@ -198,7 +196,6 @@ class Schedule:
         return next(self._seq)
 
     def add(self, job: Job) -> None:
-        self.job_order[job.job_id] = job.seq
         heapq.heappush(self.pending, (job.completes_at, job.seq, job))
 
     def pop_due(self, now: dt.datetime) -> Job | None:

@@ -114,9 +114,10 @@ def list_jobs(ctx: Context) -> Response:
     after = -1
     marker = query.get("marker")
     if marker is not None:
-        if marker not in ctx.backend.schedule.job_order:
+        marked = vault.jobs.get(marker)  # a vault keeps its jobs, expired ones too
+        if marked is None:
             raise invalid(f"Invalid marker: {marker}")
-        after = ctx.backend.schedule.job_order[marker]
+        after = marked.seq
     now = ctx.now()
     done = None if completed is None else completed.lower() == "true"
     # in creation (seq) order: InitiateJob numbers and adds a job under the state lock, and a
