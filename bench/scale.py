@@ -24,8 +24,8 @@ def _fill(glacier: Any, vault_name: str, count: int) -> None:
     moment = glacier.now()
     for index in range(count):
         archive_id = backend.ids.archive_id()
-        vault.archives[archive_id] = Archive(
-            archive_id, vault_name, f"file-{index:06d}.tar", moment, 1024, "0" * 64, b"x"
+        vault.put_archive(
+            Archive(archive_id, vault_name, f"file-{index:06d}.tar", moment, 1024, "0" * 64, b"x")
         )
         region.archive_vaults[archive_id] = vault_name
     vault.last_write = moment

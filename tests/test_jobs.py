@@ -174,7 +174,7 @@ def _put_large_archive(glacier: Glacier, size: int) -> str:
     """A large archive put straight into state (zero pages: no 300 MB upload needed)."""
     vault = glacier.vaults()["vault"]
     archive = Archive("L" * 138, "vault", "", glacier.now(), size, "0" * 64, bytes(size))
-    vault.archives[archive.archive_id] = archive
+    vault.put_archive(archive)
     glacier.backend.region_state("us-east-1").archive_vaults[archive.archive_id] = "vault"
     return archive.archive_id
 

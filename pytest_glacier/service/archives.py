@@ -168,7 +168,7 @@ def add_archive(
         ctx.backend.ids.archive_id(), vault_name, description, now, len(stored), tree, stored
     )
     vault = ctx.region.vaults[vault_name]
-    vault.archives[archive.archive_id] = archive
+    vault.put_archive(archive)
     vault.last_write = now
     ctx.region.archive_vaults[archive.archive_id] = vault_name
     return archive
@@ -180,7 +180,7 @@ def delete_archive(ctx: Context) -> Response:
     owner = ctx.region.archive_vaults.get(archive_id)
     if owner is not None and owner != vault.name:
         raise invalid(f"Invalid vault name: {vault.arn}")
-    if vault.archives.pop(archive_id, None) is not None:
+    if vault.pop_archive(archive_id) is not None:
         vault.last_write = ctx.now()
     return ctx.reply()
 

@@ -42,8 +42,7 @@ def take_snapshot(vault: Vault, until: dt.datetime) -> None:
         return
     mark = vault.creation_date + DAY * ((written - vault.creation_date) // DAY + 1)
     if mark <= until:
-        vault.inventory_snapshot = tuple(vault.archives.values())
-        vault.last_inventory_date = mark
+        vault.take_snapshot(mark)
 
 
 def build(

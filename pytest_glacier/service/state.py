@@ -86,10 +86,14 @@ class Vault:
     name: str
     arn: str
     creation_date: dt.datetime
+    #: change through ``put_archive`` / ``pop_archive``, which keep ``archive_bytes`` right
     archives: dict[str, Archive] = field(default_factory=dict)
+    #: the archives' total size, so DescribeVault does not add them up on every call
+    archive_bytes: int = 0
     #: daily-inventory mode: when the last snapshot was taken and what it counted
     last_inventory_date: dt.datetime | None = None
     inventory_snapshot: tuple[Archive, ...] = ()
+    snapshot_bytes: int = 0
     last_write: dt.datetime | None = None
     jobs: dict[str, Job] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
@@ -97,6 +101,22 @@ class Vault:
     access_policy: str | None = None
     lock: VaultLock | None = None
     tags: dict[str, str] = field(default_factory=dict)
+
+    def put_archive(self, archive: Archive) -> None:
+        self.archives[archive.archive_id] = archive
+        self.archive_bytes += archive.size
+
+    def pop_archive(self, archive_id: str) -> Archive | None:
+        archive = self.archives.pop(archive_id, None)
+        if archive is not None:
+            self.archive_bytes -= archive.size
+        return archive
+
+    def take_snapshot(self, moment: dt.datetime) -> None:
+        """Daily-inventory mode: what DescribeVault and inventories report until the next."""
+        self.inventory_snapshot = tuple(self.archives.values())
+        self.snapshot_bytes = self.archive_bytes
+        self.last_inventory_date = moment
 
 
 @dataclass(eq=False)

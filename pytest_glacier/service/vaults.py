@@ -41,16 +41,16 @@ def describe_vault(ctx: Context) -> Response:
 def vault_summary(vault: Vault, inventory_mode: str) -> dict[str, Any]:
     """DescribeVault's body: counts as of the last inventory (live mode: always current)."""
     if inventory_mode == "live":
-        archives = tuple(vault.archives.values())
-        inventory_date = vault.last_write
+        count, size, inventory_date = len(vault.archives), vault.archive_bytes, vault.last_write
     else:
-        archives, inventory_date = vault.inventory_snapshot, vault.last_inventory_date
+        count, size = len(vault.inventory_snapshot), vault.snapshot_bytes
+        inventory_date = vault.last_inventory_date
     summary: dict[str, Any] = {
         "VaultARN": vault.arn,
         "VaultName": vault.name,
         "CreationDate": iso_ms(vault.creation_date),
-        "NumberOfArchives": len(archives),
-        "SizeInBytes": sum(a.size + ARCHIVE_OVERHEAD for a in archives),
+        "NumberOfArchives": count,
+        "SizeInBytes": size + ARCHIVE_OVERHEAD * count,
     }
     if inventory_date is not None:
         summary["LastInventoryDate"] = iso_ms(inventory_date)
