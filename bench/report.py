@@ -54,14 +54,17 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
         sections.append(("Per-call cost through boto3 (CPU time per call, median)", body))
     if "fixture" in results:
         fixture = results["fixture"]
-        small, large = fixture["sizes"]
         body = [["double", "cost per test", "overhead vs no double", "budget ≤ 0.5 ms"]]
         for kind, cost in _ordered(fixture["per_test"]):
             extra = fixture["overhead"].get(kind)
             budget = _mark(extra <= 0.0005) if kind == OURS and extra is not None else ""
             body.append([kind, _ms(cost), _ms(extra) if extra is not None else "", budget])
         sections.append(
-            (f"Fixture set-up + tear-down (slope of {small} → {large} tests, CPU time)", body)
+            (
+                f"Fixture set-up + tear-down (CPU time of one test's run, mean of "
+                f"{fixture['tests']} tests, best of {fixture['rounds']} rounds)",
+                body,
+            )
         )
     if "startup" in results:
         startup = results["startup"]

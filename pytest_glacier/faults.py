@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import json
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -258,7 +259,9 @@ class Faults:
     """The rules of one double, installed as its interceptor and job-fault hook."""
 
     def __init__(self, service: GlacierService) -> None:
-        self._service = service
+        # weak: the service holds our hooks, so a strong link back would make a reference
+        # cycle that only the garbage collector frees (one per test, for every test)
+        self._service_ref = weakref.ref(service)
         self._lock = threading.RLock()
         self.rules: list[Rule] = []
         #: invocation id -> the call-scoped rule that refused that call
@@ -267,6 +270,12 @@ class Faults:
         self.strict = True
         service.interceptors.append(self.intercept)
         service.backend.job_fault_hooks.append(self.fail_job)
+
+    @property
+    def _service(self) -> GlacierService:
+        service = self._service_ref()
+        assert service is not None, "the double these fault rules belong to is gone"
+        return service
 
     def add(self, rule: Rule) -> Rule:
         with self._lock:
