@@ -10,13 +10,19 @@ and ``advance()`` adds an offset.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 UTC = dt.timezone.utc
 
 
+@functools.lru_cache(maxsize=4096)
 def iso_ms(moment: dt.datetime) -> str:
-    """``2012-03-20T17:03:43.221Z``: the service's date format."""
+    """``2012-03-20T17:03:43.221Z``: the service's date format.
+
+    Cached: the same few instants (a vault's creation, its last write, frozen "now") are
+    formatted on call after call.
+    """
     if moment.tzinfo is None or moment.utcoffset():
         moment = moment.astimezone(UTC)
     # formatted by hand: strftime dominates ListJobs, which formats two dates per job
