@@ -18,16 +18,15 @@ import datetime as dt
 import math
 import threading
 import weakref
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.hooks import first_non_none_response
 from botocore.retries.bucket import TokenBucket
 
-from ..core.http import Request, Response
+from ..core.http import Request, Response, lower_keys
 
 if TYPE_CHECKING:
     from ..service.dispatch import GlacierService
@@ -94,24 +93,25 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     if service is None:
         return None
     parts = urlsplit(request.url)
-    path = parts.path + ("?" + parts.query if parts.query else "")
-    core_request = Request.from_url(
-        request.method, path, _header_pairs(request.headers), request.body or b""
-    )
+    query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
+    headers = _lower_headers(request.headers)
+    core_request = Request(request.method, parts.path, query, headers, request.body or b"")
     response = service.handle(core_request)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
 
 
-def _header_pairs(headers: Any) -> Iterable[tuple[str, str]]:
-    """Lower-case name/value pairs of botocore's ``HeadersDict``.
+def _lower_headers(headers: Any) -> dict[str, str]:
+    """botocore's ``HeadersDict`` as the core's lower-case header dict.
 
     Its ``items()`` builds a case-insensitive key object per lookup (about 10 µs a request);
-    the pairs are read from its own dict of those keys when it has the expected shape.
+    the lower-cased names are read from its own dict of those keys when it has that shape.
+    Values are text (botocore keeps some as bytes).
     """
     try:
-        return [(key._lower, value) for key, value in headers._dict.items()]
+        pairs = [(key._lower, value) for key, value in headers._dict.items()]
     except AttributeError:
-        return list(headers.items())
+        return lower_keys(headers)
+    return {k: v if type(v) is str else v.decode("latin-1") for k, v in pairs}
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:

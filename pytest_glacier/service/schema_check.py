@@ -113,6 +113,10 @@ def _type(argument: Any, _: Mapping[str, Any]) -> Check:
     names = [argument] if isinstance(argument, str) else list(argument)
     for name in names:
         _is_type(name, None)  # an unknown type name is Unsupported at compile time
+    if names == ["string"]:  # most members are strings: one isinstance, no loop
+        return lambda value: isinstance(value, str)
+    if names == ["object"]:
+        return lambda value: isinstance(value, dict)
     return lambda value: any(_is_type(name, value) for name in names)
 
 
@@ -145,6 +149,9 @@ def _additional(argument: Any, schema: Mapping[str, Any]) -> Check:
 
 
 def _required(argument: list[str], _: Mapping[str, Any]) -> Check:
+    if len(argument) == 1:
+        (name,) = argument
+        return lambda value: not isinstance(value, dict) or name in value
     return lambda value: not isinstance(value, dict) or all(name in value for name in argument)
 
 
@@ -158,11 +165,15 @@ def _any_of(argument: list[Any], _: Mapping[str, Any]) -> Check:
 
 
 def _not(argument: Any, _: Mapping[str, Any]) -> Check:
+    if argument is True or argument == {}:  # "not": {} forbids a member outright
+        return lambda value: False
     sub = _compile(argument)
     return lambda value: not sub(value)
 
 
 def _const(argument: Any, _: Mapping[str, Any]) -> Check:
+    if isinstance(argument, str):
+        return lambda value: value == argument and isinstance(value, str)
     return lambda value: json_equal(value, argument)
 
 
