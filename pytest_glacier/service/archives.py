@@ -33,6 +33,9 @@ def check_description(description: str | None) -> str:
 def digests(data: bytes | memoryview) -> tuple[str, str]:
     """(linear SHA-256, tree hash) of ``data`` in one pass over 1 MiB chunks."""
     view = memoryview(data)
+    if len(view) <= MIB:  # one leaf (or none): the tree hash is the linear hash
+        single = hashlib.sha256(view).hexdigest()
+        return single, single
     linear = hashlib.sha256()
     leaves = []
     for start in range(0, len(view), MIB):
