@@ -64,6 +64,8 @@ class Context:
         """
         out = dict(headers or {})
         body = b""
+        if isinstance(json_body, dict):  # null members are omitted, as the service does
+            json_body = {key: value for key, value in json_body.items() if value is not None}
         if json_body is not None:
             json_text = json.dumps(json_body, separators=(",", ":")).encode()
         if json_text is not None:

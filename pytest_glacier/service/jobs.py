@@ -130,8 +130,9 @@ def list_jobs(ctx: Context) -> Response:
     page = list(itertools.islice(matching, limit + 1))
     more = len(page) > limit
     listed = b",".join(describe_json(job, now) for job in page[:limit])
-    next_marker = json.dumps(page[limit - 1].job_id if more else None).encode()
-    return ctx.reply(json_text=b'{"JobList":[' + listed + b'],"Marker":' + next_marker + b"}")
+    # the last page has no Marker member at all (null members are omitted)
+    tail = b',"Marker":' + json.dumps(page[limit - 1].job_id).encode() if more else b""
+    return ctx.reply(json_text=b'{"JobList":[' + listed + b"]" + tail + b"}")
 
 
 def _shown(job: Job, now: dt.datetime, status: str | None, done: bool | None) -> bool:

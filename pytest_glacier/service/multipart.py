@@ -211,7 +211,10 @@ def list_parts(ctx: Context) -> Response:
     upload = _upload(ctx, vault)
     limit = parse_limit(ctx.request.query.get("limit"), LIST_LIMIT)
     marker = ctx.request.query.get("marker")
-    if marker is not None and not _digits(marker):
+    # a marker we issued is the byte offset where one of the upload's parts starts
+    if marker is not None and (
+        not _digits(marker) or int(marker) not in {p.start for p in upload.parts.values()}
+    ):
         raise invalid(f"Invalid marker: {marker}")
     first = 0 if marker is None else int(marker)
     parts = [upload.parts[i] for i in sorted(upload.parts) if upload.parts[i].start >= first]

@@ -83,7 +83,7 @@ def parse_limit(value: str | None, maximum: int) -> int:
     """A list ``limit`` query value: 1..maximum (larger values are capped, as the service does)."""
     if value is None:
         return maximum
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise invalid(f"Invalid limit: '{value}'. The limit must be a positive integer.")
     return min(int(value), maximum)
 
