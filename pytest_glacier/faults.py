@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -368,8 +367,8 @@ def _request_view(ctx: Context) -> FaultRequest:
     body: Any = None
     if operation_has_json(ctx.operation):
         try:
-            body = json.loads(bytes(ctx.request.content()) or b"null")
-        except (ValueError, UnicodeDecodeError):
+            body = ctx.request.json()
+        except ValueError:
             body = None
     params: dict[str, Any] = {**ctx.request.query, **ctx.params}
     if isinstance(body, dict):

@@ -98,6 +98,8 @@ class Request:
                 self._json = json.loads(text) if text.strip() else None
             except (ValueError, UnicodeDecodeError) as exc:
                 self._json = ValueError(str(exc))
+            except RecursionError:
+                self._json = ValueError("the document is nested too deeply")
         if isinstance(self._json, ValueError):
             raise self._json
         return self._json

@@ -310,6 +310,8 @@ def parse_policy(text: str) -> Policy:
         document = json.loads(text)
     except ValueError as exc:
         raise PolicyError(f"the policy is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise PolicyError("the policy is nested too deeply") from None
     if not isinstance(document, dict):
         raise PolicyError("the policy must be a JSON object")
     unsupported = sorted(set(document) - {"Version", "Id", "Statement"})

@@ -59,4 +59,9 @@ def check(name: str, body: Any) -> None:
 
 def render(value: Any) -> str:
     """A value as an error message shows it: strings bare, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except RecursionError:
+        return "(a value nested too deeply to show)"
