@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeAlias
@@ -96,6 +97,8 @@ class Request:
             text = bytes(self.content())
             try:
                 self._json = json.loads(text) if text.strip() else None
+                if _SURROGATE_ESCAPE.search(text):
+                    _check_text(self._json)
             except (ValueError, UnicodeDecodeError) as exc:
                 self._json = ValueError(str(exc))
             except RecursionError:
@@ -103,6 +106,18 @@ class Request:
         if isinstance(self._json, ValueError):
             raise self._json
         return self._json
+
+
+#: a ``\\uD800``-``\\uDFFF`` escape: JSON can spell a lone surrogate, which is not text
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def _check_text(document: Any) -> None:
+    """ValueError when a string of ``document`` holds a lone surrogate (not valid Unicode)."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a string holds a lone surrogate: it is not valid Unicode") from None
 
 
 @dataclass(eq=False)

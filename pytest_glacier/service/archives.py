@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 from collections.abc import Iterator, Sequence
 
 from ..core.errors import GlacierError, invalid, missing
@@ -66,7 +65,7 @@ def verify_payload(ctx: Context) -> tuple[bytes | memoryview, str]:
     if length is not None and length != str(len(body)):
         raise invalid(f"Content-Length: {length} does not match the body length {len(body)}")
     linear, tree = digests(body)
-    if not hmac.compare_digest(sent_linear.lower(), linear):
+    if sent_linear.lower() != linear:
         raise GlacierError(
             "InvalidSignatureException",
             "The value passed in as x-amz-content-sha256 does not match the computed payload "
@@ -135,7 +134,7 @@ def _receive_to_store(ctx: Context) -> tuple[ArchiveBytes, str, str]:
         length = ctx.header("content-length")
         if length is not None and length != str(len(stored)):
             raise invalid(f"Content-Length: {length} does not match the body length {len(stored)}")
-        if not hmac.compare_digest(sent_linear.lower(), linear.hexdigest()):
+        if sent_linear.lower() != linear.hexdigest():
             raise GlacierError(
                 "InvalidSignatureException",
                 "The value passed in as x-amz-content-sha256 does not match the computed "

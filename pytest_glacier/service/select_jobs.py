@@ -104,7 +104,7 @@ def parse_request(body: dict[str, Any]) -> SelectRequest:
     _distinct("OutputSerialization", target.field_delimiter, target.record_delimiter, target.quote)
     try:
         query = parse(parameters["Expression"])
-    except SelectSyntaxError as error:
+    except (SelectSyntaxError, SelectRuntimeError) as error:  # e.g. a literal out of range
         raise invalid(f"Invalid Expression: {error}") from None
     if query.uses_header_names and source.file_header_info != "USE":
         name = next(c.name for c in query.columns if c.position is None)
