@@ -170,6 +170,14 @@ def test_runtime_errors(expression: str, code: str) -> None:
     assert caught.value.record == 1
 
 
+def test_integer_literals_span_int64_with_their_sign() -> None:
+    assert value("-9223372036854775808") == "-9223372036854775808"
+    assert value("- 9223372036854775807 - 1") == "-9223372036854775808"
+    assert value("-(5)") == "-5"
+    with pytest.raises(SelectRuntimeError, match="IntegerOverflow"):
+        parse("SELECT -9223372036854775809 FROM archive")
+
+
 def test_where_must_be_boolean() -> None:
     with pytest.raises(SelectRuntimeError, match="WHERE needs a boolean"):
         query("SELECT * FROM archive WHERE _1")

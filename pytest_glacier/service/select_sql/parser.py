@@ -301,6 +301,11 @@ class _Parser:
     def unary(self) -> Node:
         if self.token.kind == "op" and self.token.text in ("-", "+"):
             op = self.advance().text
+            literal = self.token
+            if op == "-" and literal.kind == "num" and literal.text.isdigit():
+                # read with its sign: -9223372036854775808 is INT64's minimum, not an overflow
+                self.advance()
+                return Literal(_checked_int(-int(literal.text)))
             self.nest()
             try:
                 operand = self.unary()
