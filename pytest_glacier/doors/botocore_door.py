@@ -104,14 +104,12 @@ def _lower_headers(headers: Any) -> dict[str, str]:
     """botocore's ``HeadersDict`` as the core's lower-case header dict.
 
     Its ``items()`` builds a case-insensitive key object per lookup (about 10 µs a request);
-    the lower-cased names are read from its own dict of those keys when it has that shape.
-    Values are text (botocore keeps some as bytes).
+    the pairs are read from its own dict of those keys when it has that shape.
     """
     try:
-        pairs = [(key._lower, value) for key, value in headers._dict.items()]
+        return lower_keys([(key._lower, value) for key, value in headers._dict.items()])
     except AttributeError:
         return lower_keys(headers)
-    return {k: v if type(v) is str else v.decode("latin-1") for k, v in pairs}
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:

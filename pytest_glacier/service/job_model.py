@@ -84,15 +84,8 @@ class Job:
     #: a StatusMessage from a fault hook: the job ends Failed with it
     injected_failure: str | None = None
     outcome: Outcome | None = None
-    #: the two dates as DescribeJob shows them, formatted once (ListJobs shows 50 jobs a page)
-    creation_text: str = field(init=False)
-    completion_text: str = field(init=False)
     #: ``describe`` as JSON, per value of ``done``: nothing else about a job changes
     encoded: dict[bool, bytes] = field(init=False, default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.creation_text = iso_ms(self.creation_date)
-        self.completion_text = iso_ms(self.completes_at)
 
     @property
     def byte_count(self) -> int:
@@ -126,7 +119,7 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
     if job.archive is not None:
         out["ArchiveId"] = job.archive.archive_id
     out["VaultARN"] = job.vault_arn
-    out["CreationDate"] = job.creation_text
+    out["CreationDate"] = iso_ms(job.creation_date)
     out["Completed"] = done
     outcome = job.outcome if done else None
     out["StatusCode"] = job.status_code(now)
@@ -138,7 +131,7 @@ def describe(job: Job, now: dt.datetime) -> dict[str, Any]:
     if job.sns_topic is not None:
         out["SNSTopic"] = job.sns_topic
     if done:
-        out["CompletionDate"] = job.completion_text
+        out["CompletionDate"] = iso_ms(job.completes_at)
     if job.range_tree_hash is not None:
         out["SHA256TreeHash"] = job.range_tree_hash
     if job.archive is not None and job.byte_range is not None:
