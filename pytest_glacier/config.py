@@ -45,6 +45,9 @@ class GlacierConfig:
     requests: bool = False
     #: where archive bytes live: "memory", or "disk" (a temporary directory per double)
     storage: str = "memory"
+    #: "simulated": code under test sleeps (time.sleep, asyncio) on the frozen clock;
+    #: "real": they really wait. With clock="real", sleeps are always real.
+    sleep: str = "simulated"
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -88,6 +91,8 @@ class GlacierConfig:
             raise ConfigError(f"clock must be 'frozen' or 'real', got {self.clock!r}")
         if self.storage not in ("memory", "disk"):
             raise ConfigError(f"storage must be 'memory' or 'disk', got {self.storage!r}")
+        if self.sleep not in ("simulated", "real"):
+            raise ConfigError(f"sleep must be 'simulated' or 'real', got {self.sleep!r}")
         if self.inventory not in ("live", "daily"):
             raise ConfigError(f"inventory must be 'live' or 'daily', got {self.inventory!r}")
         if not self.time_scale > 0:

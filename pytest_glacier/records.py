@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,3 +25,14 @@ class Notification:
 
     topic: str
     message: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """One ``time.sleep`` that code under test spent in simulated time."""
+
+    seconds: float
+    #: the simulated moment the sleep began
+    at: dt.datetime
+    #: the name of the thread that slept
+    thread: str

@@ -12,11 +12,12 @@ from typing import Any
 
 from .config import GlacierConfig
 from .faults import FaultRule, Faults, JobFaultRule, LatencyRule, Matcher, Rule
-from .records import Call, Notification
+from .records import Call, Notification, Sleep
 from .service.dispatch import GlacierService
 from .service.job_model import describe
 from .service.scheduling import settle
 from .service.state import Archive, Backend, Vault
+from .waiting.timeline import Timeline
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIAPYTESTGLACIER000",
@@ -46,14 +47,19 @@ class Glacier(ContextDecorator):
             self.faults.add(FaultRule.from_spec(spec))
         self._saved_env: dict[str, str | None] = {}
         self._active = False
+        #: where code under test waits, while active with simulated sleeps
+        self._timeline: Timeline | None = None
+        self._sleeps: list[Sleep] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Glacier:
         if self._active:
             raise RuntimeError("this Glacier double is already active")
-        self.backend.clock.start()
+        walked = self.backend.clock.start()
         self._set_env()
         self._open_doors()
+        if self.config.clock == "frozen" and self.config.sleep == "simulated":
+            self._start_waiting(walked)
         self._active = True
         return self
 
@@ -61,10 +67,40 @@ class Glacier(ContextDecorator):
         if not self._active:
             return
         self._active = False
+        self._stop_waiting()
         self._close_doors()
         self._restore_env()
         self.backend.clock.stop()
         self.backend.store.close()
+
+    def _start_waiting(self, walked: bool) -> None:
+        """Put ``time.sleep`` and asyncio loops of code under test on simulated time."""
+        from .core.freeze import sleep_bindings
+        from .waiting import event_loops, sleeps
+
+        timeline = Timeline(self.backend.now, self._advance_to, self._sleeps)
+        sleeps.activate(timeline, sleep_bindings(walked))
+        event_loops.activate(timeline, self.backend.now)
+        self.service.observers.append(timeline.request_seen)
+        self._timeline = timeline
+
+    def _stop_waiting(self) -> None:
+        timeline, self._timeline = self._timeline, None
+        if timeline is not None:
+            from .waiting import event_loops, sleeps
+
+            self.service.observers.remove(timeline.request_seen)
+            event_loops.deactivate(timeline)
+            sleeps.deactivate(timeline)
+
+    def _advance_to(self, moment: dt.datetime) -> None:
+        """Move simulated time to ``moment`` unless it is already there (a wait ended)."""
+        with self.backend.lock:
+            settle(self.backend)
+            step = moment - self.now()
+            if step > dt.timedelta():
+                self.backend.clock.advance(step)
+                settle(self.backend)
 
     def _open_doors(self) -> None:
         """Route in-process clients here: botocore always, ``requests`` when configured."""
@@ -263,6 +299,11 @@ class Glacier(ContextDecorator):
     def calls(self) -> tuple[Call, ...]:
         """Every request answered, in order (each retry attempt separately)."""
         return tuple(self.service.calls)
+
+    @property
+    def sleeps(self) -> tuple[Sleep, ...]:
+        """The sleeps code under test spent in simulated time, in the order they began."""
+        return tuple(self._sleeps)
 
     @property
     def notifications(self) -> tuple[Notification, ...]:

@@ -68,7 +68,8 @@ class Clock:
         #: freezegun's stack of active freezes (frozen mode): read directly, see ``now``
         self._factories: list[Any] = []
 
-    def start(self) -> None:
+    def start(self) -> bool:
+        """Start keeping time; True when this started freezegun (its module walk is fresh)."""
         if self.mode == "frozen":
             self._factories = _freezegun_factories()
             if not self._factories:
@@ -78,8 +79,10 @@ class Clock:
 
                 self._freezer = freeze_time(self.start_at)
                 start_freeze(self._freezer)
+                return True
         else:
             self._real_origin = dt.datetime.now(UTC)
+        return False
 
     def stop(self) -> None:
         if self._freezer is not None:

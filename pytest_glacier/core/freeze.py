@@ -16,12 +16,16 @@ besides the walk (the ``datetime``/``time``/``uuid`` globals, its factory stack,
 as they do with a plain ``freeze_time(...).start()``.
 
 If freezegun's internals are not the ones this relies on, it falls back to a plain start.
+
+The same walk finds the modules that bound ``time.sleep`` under a name of their own (``from
+time import sleep``), so the simulated sleep can be bound there too (``sleep_bindings``).
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -30,6 +34,8 @@ from typing import Any
 _Signature = tuple[Any, dict[str, Any], int, Any]
 
 _lock = threading.Lock()
+#: the standard library's own sleep, looked for in module namespaces
+REAL_SLEEP = time.sleep
 
 
 class _SysView:
@@ -74,6 +80,9 @@ class ModuleScanCache:
         self._sizes: list[int] = []
         self._last_names: list[Any] = []
         self._view: dict[str, Any] = {}
+        #: sys.modules key -> (signature, names bound to the real sleep) of every module seen
+        self.sleep_names: dict[str, tuple[_Signature, tuple[str, ...]]] = {}
+        self._sleep_bindings: list[tuple[Any, str]] = []
 
     def view(self) -> tuple[dict[str, Any], bool]:
         """The modules freezegun's walk must visit now, and whether anything changed."""
@@ -118,6 +127,11 @@ class ModuleScanCache:
                 self.quiet.pop(name, None)
             else:
                 self.quiet[name] = signature
+            held = tuple(key for key, value in signature[1].items() if value is REAL_SLEEP)
+            if held:
+                self.sleep_names[name] = (signature, held)
+            else:
+                self.sleep_names.pop(name, None)
         items = list(sys.modules.items())
         self._modules = [module for _, module in items]
         self._view = {
@@ -130,9 +144,40 @@ class ModuleScanCache:
         self._namespaces = [s[1] for s in kept]
         self._sizes = [s[2] for s in kept]
         self._last_names = [s[3] for s in kept]
+        modules = sys.modules
+        self._sleep_bindings = [
+            (entry[0][0], attribute)
+            for name, entry in self.sleep_names.items()
+            if modules.get(name) is entry[0][0]
+            for attribute in entry[1]
+        ]
+
+    def sleep_bindings(self) -> list[tuple[Any, str]]:
+        """(module, name) pairs bound to the real sleep, as of the last walk."""
+        return list(self._sleep_bindings)
 
 
 _cache = ModuleScanCache()
+#: whether the last ``start`` walked through the cache (so its sleep bindings are current)
+_walk_learned = False
+
+
+def sleep_bindings(walked: bool) -> list[tuple[Any, str]]:
+    """Module names bound to the real ``time.sleep``, besides ``time.sleep`` itself.
+
+    ``walked``: this process's freezegun start just went through ``start`` below, so the
+    walk's findings are current; otherwise (a user's freezegun was already active) every
+    module is looked at.
+    """
+    with _lock:
+        if walked and _walk_learned:
+            return _cache.sleep_bindings()
+    found = []
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if type(namespace) is dict:
+            found += [(module, key) for key, value in namespace.items() if value is REAL_SLEEP]
+    return found
 
 
 def start(freezer: Any) -> Any:
@@ -141,10 +186,12 @@ def start(freezer: Any) -> Any:
 
     api: Any = freezegun.api  # its module globals are replaced for the duration of start()
     original = getattr(api, "_get_cached_module_attributes", None)
+    global _cache, _walk_learned
     if api.freeze_factories or original is None or getattr(api, "sys", None) is not sys:
+        _walk_learned = False
         return freezer.start()
-    global _cache
     with _lock:
+        _walk_learned = True
         if _cache.ignore != freezer.ignore:
             _cache = ModuleScanCache(freezer.ignore)
         view, changed = _cache.view()

@@ -4,7 +4,8 @@ It binds (port 0 by default), runs one thread per connection with the handler cl
 given and turns off Nagle's algorithm on each accepted socket: a response written in more
 than one send would otherwise wait for the client's delayed ACK (about 40 ms). It remembers
 open connections so ``stop`` can drop idle keep-alive ones, and passes any unexpected
-exception from a handler to ``report`` (the double then fails the test).
+exception from a handler to ``report`` (the double then fails the test). Its connection
+threads are the double's own: simulated time never waits for them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
+
+from ..waiting.timeline import own_thread
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -59,6 +62,10 @@ class Listener(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with own_thread():
+            super().process_request_thread(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:

@@ -1,0 +1,1 @@
+"""Code under test waits on simulated time: ``time.sleep`` and asyncio event loops."""
