@@ -49,6 +49,25 @@ def parse_instant(value: dt.datetime | str) -> dt.datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+#: modules whose classes subclass ``datetime``/``date`` when first imported: imported under a
+#: freeze they would subclass freezegun's fakes for the rest of the process (pendulum, and so
+#: Airflow, then breaks: ``'datetime.datetime' object has no attribute 'diff'``)
+DEFINE_BEFORE_FREEZING = ("pendulum",)
+#: modules freezegun must leave on real time: pytest's own timer (``--durations``)
+REAL_TIME_MODULES = ["_pytest.timing"]
+
+
+@functools.cache
+def _define_before_freezing() -> None:
+    """Import, once, the installed modules of ``DEFINE_BEFORE_FREEZING`` not yet imported."""
+    import importlib.util
+    import sys
+
+    for name in DEFINE_BEFORE_FREEZING:
+        if name not in sys.modules and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
 def _freezegun_factories() -> list[Any]:
     import freezegun.api
 
@@ -77,7 +96,8 @@ class Clock:
 
                 from .freeze import start as start_freeze
 
-                self._freezer = freeze_time(self.start_at)
+                _define_before_freezing()
+                self._freezer = freeze_time(self.start_at, ignore=REAL_TIME_MODULES)
                 start_freeze(self._freezer)
                 return True
         else:
