@@ -150,7 +150,70 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
         for op in operations:
             body.append([op, *(f"{rates[n].get(op, 0):,.0f} req/s" for n in names)])
         sections.append(("Server on loopback (one keep-alive client, wall time)", body))
+    if "waits" in results:
+        sections.append(_waits(results["waits"]))
     return sections
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:,.1f} min"
+
+
+def _waits(waits: dict[str, Any]) -> tuple[str, list[list[str]]]:
+    """Waits of code under test: wall and CPU time against the floor, per step, and the
+    simulated time they covered (``bench/waits.py``)."""
+    body = [["wait", "clock", "floor", OURS, "per step (floor → ours)", "ratio", "simulated"]]
+    poll, loop = waits["poll"], waits["asyncio"]
+    cases = [
+        (
+            f"{poll['tier']} restore, {poll['polls']:,} polls of time.sleep({poll['interval']})",
+            poll,
+            FLOOR,
+            poll["polls"],
+        ),
+        (
+            f"asyncio.run, {loop['steps']:,} x await asyncio.sleep({loop['step_seconds']}) "
+            "(floor: asyncio.sleep(0), no double)",
+            loop,
+            "no double, asyncio.sleep(0)",
+            loop["steps"],
+        ),
+    ]
+    for label, case, floor_name, steps in cases:
+        for clock, key in (("wall", "wall"), ("CPU", "cpu")):
+            floor, ours = case[key][floor_name], case[key][OURS]
+            body.append(
+                [
+                    label if key == "wall" else "",
+                    clock,
+                    _ms(floor),
+                    _ms(ours),
+                    f"{_us(floor / steps)} → {_us(ours / steps)}",
+                    f"{ours / floor:.2f}x",
+                    _minutes(case["simulated_seconds"]) if key == "wall" else "",
+                ]
+            )
+    threads = waits.get("threads")
+    if threads:
+        label = (
+            f"{threads['threads']} threads, {threads['tier']} restore each, "
+            f"{threads['polls']:,} polls of time.sleep({threads['interval']}) in all"
+        )
+        for clock, key in (("wall", "wall"), ("CPU", "cpu")):
+            body.append(
+                [
+                    label if key == "wall" else "",
+                    clock,
+                    "n/a",
+                    _ms(threads[key]),
+                    f"{_us(threads[key] / threads['polls'])} per poll",
+                    "",
+                    _minutes(threads["simulated_seconds"]) if key == "wall" else "",
+                ]
+            )
+    rounds = waits["rounds"]
+    best = f"best of {rounds} rounds" if rounds > 1 else "1 round"
+    return (f"Waits of code under test (wall and CPU time, {best})", body)
 
 
 def text(results: dict[str, Any]) -> str:

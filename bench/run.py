@@ -19,7 +19,7 @@ from typing import Any
 from . import report
 from .timing import ROOT
 
-SECTIONS = ("percall", "fixture", "startup", "large", "scale", "server")
+SECTIONS = ("percall", "fixture", "startup", "large", "scale", "server", "waits")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
