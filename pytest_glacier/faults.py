@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .core.errors import ERROR_CODES, GlacierError
-from .core.http import Response
+from .core.http import NETWORK_KINDS, NetworkFault, Response
 from .core.routes import OPERATIONS
 from .service.dispatch import error_response, operation_has_json
 
@@ -254,6 +254,45 @@ class LatencyRule(Rule):
         return [repr(self.delta), *super()._arguments()]
 
 
+class NetworkRule(Rule):
+    """A transport fault on matching requests: see ``NetworkFault`` for the kinds."""
+
+    verb = "inject_network"
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        operation: str | None = None,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        after_bytes: int | None = None,
+        optional: bool = False,
+    ) -> None:
+        if kind not in NETWORK_KINDS:
+            raise ValueError(
+                f"Unknown network fault {kind!r}.{_hint(str(kind), NETWORK_KINDS)} "
+                f"Kinds: {', '.join(NETWORK_KINDS)}"
+            )
+        if after_bytes is not None and (
+            kind != "truncate"
+            or isinstance(after_bytes, bool)
+            or not isinstance(after_bytes, int)
+            or after_bytes < 0
+        ):
+            raise ValueError(
+                "after_bytes is a byte count >= 0 for kind='truncate', "
+                f"got {after_bytes!r} for kind={kind!r}"
+            )
+        super().__init__(operation=operation, times=times, match=match, optional=optional)
+        self.kind = kind
+        self.fault = NetworkFault(kind, after_bytes or 0)
+
+    def _arguments(self) -> list[str]:
+        extra = [f"after_bytes={self.fault.after_bytes}"] if self.kind == "truncate" else []
+        return [repr(self.kind), *super()._arguments(), *extra]
+
+
 class Faults:
     """The rules of one double, installed as its interceptor and job-fault hook."""
 
@@ -303,13 +342,28 @@ class Faults:
                 if isinstance(rule, LatencyRule) and rule.applies(ctx.operation, subject):
                     rule.claim()
                     latency += rule.delta
-            answer = next(
+            network = next(
                 (
                     r
                     for r in self.rules
-                    if isinstance(r, FaultRule) and r.applies(ctx.operation, subject)
+                    if isinstance(r, NetworkRule) and r.applies(ctx.operation, subject)
                 ),
                 None,
+            )
+            if network is not None:
+                network.claim()
+                ctx.network = network.fault
+            answer = (
+                None
+                if network is not None and network.kind == "reset"
+                else next(
+                    (
+                        r
+                        for r in self.rules
+                        if isinstance(r, FaultRule) and r.applies(ctx.operation, subject)
+                    ),
+                    None,
+                )
             )
             if answer is not None:
                 answer.claim()
@@ -319,6 +373,8 @@ class Faults:
             spend(self._service, latency)
             for observe in self._service.observers:
                 observe()
+        if ctx.network is not None and ctx.network.kind == "reset":
+            return Response(0, network=ctx.network)  # dropped before it reached the service
         return None if answer is None else error_response(answer.error)
 
     def fail_job(self, job: dict[str, Any]) -> str | None:
@@ -411,6 +467,7 @@ __all__ = [
     "Faults",
     "JobFaultRule",
     "LatencyRule",
+    "NetworkRule",
     "Rule",
     "UnusedFaultRules",
 ]

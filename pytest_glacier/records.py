@@ -17,6 +17,9 @@ class Call:
     error_code: str | None
     params: Mapping[str, Any]
     request_id: str
+    #: the transport fault that hit this attempt ("reset", "timeout", "truncate"), if any;
+    #: a reset one has status 0: no answer was sent
+    fault: str | None = None
 
 
 @dataclass(frozen=True)

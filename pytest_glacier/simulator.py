@@ -11,7 +11,15 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 
 from .config import GlacierConfig
-from .faults import FaultRule, Faults, JobFaultRule, LatencyRule, Matcher, Rule
+from .faults import (
+    FaultRule,
+    Faults,
+    JobFaultRule,
+    LatencyRule,
+    Matcher,
+    NetworkRule,
+    Rule,
+)
 from .records import Call, Notification, Sleep
 from .service.dispatch import GlacierService
 from .service.job_model import describe
@@ -286,6 +294,34 @@ class Glacier(ContextDecorator):
     ) -> LatencyRule:
         """Move simulated time by ``delta`` (a timedelta or seconds) before matching requests."""
         rule = LatencyRule(delta, operation=operation, times=times, match=match, optional=optional)
+        self.faults.add(rule)
+        return rule
+
+    def inject_network(
+        self,
+        kind: str,
+        *,
+        operation: str | None = None,
+        times: int | None = 1,
+        match: Matcher | None = None,
+        after_bytes: int | None = None,
+        optional: bool = False,
+    ) -> NetworkRule:
+        """A transport fault on the next ``times`` matching requests (None: all).
+
+        ``"reset"``: the connection drops before the request is handled (nothing changes);
+        ``"timeout"``: the request is handled, then the client times out waiting for the
+        answer (its retry repeats the request); ``"truncate"``: the response body ends after
+        ``after_bytes`` bytes. Matched and checked at teardown like ``inject()``.
+        """
+        rule = NetworkRule(
+            kind,
+            operation=operation,
+            times=times,
+            match=match,
+            after_bytes=after_bytes,
+            optional=optional,
+        )
         self.faults.add(rule)
         return rule
 

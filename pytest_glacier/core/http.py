@@ -120,6 +120,23 @@ def _check_text(document: Any) -> None:
         raise ValueError("a string holds a lone surrogate: it is not valid Unicode") from None
 
 
+#: the transport faults a front door can enact
+NETWORK_KINDS = ("reset", "timeout", "truncate")
+
+
+@dataclass(frozen=True)
+class NetworkFault:
+    """A fault below HTTP that the front door enacts on this response.
+
+    ``reset``: the connection drops before an answer (the request was not handled);
+    ``timeout``: the request was handled, but the client never gets the answer;
+    ``truncate``: the body ends after ``after_bytes`` bytes.
+    """
+
+    kind: str
+    after_bytes: int = 0
+
+
 @dataclass(eq=False)
 class Response:
     """Status, lower-case headers and a body that is bytes or a stream of chunks."""
@@ -129,6 +146,8 @@ class Response:
     body: bytes | memoryview | Iterable[bytes] = b""
     #: the error code when this is an error response, for the call log
     error_code: str | None = None
+    #: what the door must do to the connection instead of (or while) answering
+    network: NetworkFault | None = None
 
     def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
         """The body as chunks of at most ``size`` bytes, slicing without copying the whole."""

@@ -23,8 +23,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
+from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 from botocore.hooks import first_non_none_response
 from botocore.retries.bucket import TokenBucket
+from urllib3.exceptions import IncompleteRead, ProtocolError
 
 from ..core.http import Request, Response, lower_keys
 
@@ -52,6 +54,12 @@ class RawBody:
         self._offset = 0
         self._chunks = iter(()) if self._whole is not None else response.chunks()
         self._pending = b""
+        #: a truncated body: (bytes still to deliver, bytes delivered, bytes declared)
+        fault = response.network
+        self._cut: list[int] | None = None
+        if fault is not None and fault.kind == "truncate":
+            declared = int(response.headers.get("content-length", 0))
+            self._cut = [min(fault.after_bytes, declared), 0, declared]
 
     def _read_whole(self, whole: bytes | memoryview, amt: int | None) -> bytes:
         start = self._offset
@@ -62,6 +70,22 @@ class RawBody:
         return bytes(memoryview(whole)[start:end])
 
     def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
+        cut = self._cut
+        if cut is None:
+            return self._read(amt)
+        left, delivered, declared = cut
+        if amt is None or (left == 0 and amt > 0 and delivered < declared):
+            # what urllib3 raises when the connection ends before Content-Length bytes
+            raise ProtocolError(
+                f"Connection broken: IncompleteRead({left + delivered} bytes read, "
+                f"{declared - left - delivered} more expected)",
+                IncompleteRead(left + delivered, declared - left - delivered),
+            )
+        data = self._read(min(amt, left))
+        cut[0], cut[1] = left - len(data), delivered + len(data)
+        return data
+
+    def _read(self, amt: int | None) -> bytes:
         if self._whole is not None:
             return self._read_whole(self._whole, amt)
         if amt is None:
@@ -97,6 +121,14 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     headers = _lower_headers(request.headers)
     core_request = Request(request.method, parts.path, query, headers, request.body or b"")
     response = service.handle(core_request)
+    fault = response.network
+    if fault is not None:
+        # botocore's HTTP layer raises these for a dropped connection and a read timeout; a
+        # non-streaming body is read inside that layer, so a cut one drops the connection
+        if fault.kind == "timeout":
+            raise ReadTimeoutError(endpoint_url=request.url)
+        if fault.kind == "reset" or not request.stream_output:
+            raise ConnectionClosedError(endpoint_url=request.url)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
 
 

@@ -14,8 +14,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from .listener import Listener
+from .network_faults import enact
 from .request_body import RequestBody, dechunk
 from .response_writer import ClientGone, ResponseWriter
+from .wsgi import NETWORK_FAULT_KEY
 
 #: an idle keep-alive connection is closed after this many (real) seconds
 IDLE_TIMEOUT = 60.0
@@ -45,9 +47,14 @@ class GatewayHandler(BaseHTTPRequestHandler):
         if body is None:
             return
         writer = ResponseWriter(self, body)
+        environ = self._environ(body)
         try:
-            result = self.server.app(self._environ(body), writer)
+            result = self.server.app(environ, writer)
             try:
+                fault = environ.get(NETWORK_FAULT_KEY)
+                if fault is not None:
+                    enact(fault, self, writer, result)
+                    return
                 for chunk in result:
                     writer.write(chunk)
             finally:

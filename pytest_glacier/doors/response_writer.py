@@ -7,7 +7,7 @@ piece as the app yields it: a large GetJobOutput is streamed, never gathered who
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,16 @@ class ResponseWriter:
             self._send(head, b"%x\r\n" % len(data), data, b"\r\n")
         else:
             self._send(head, data)
+
+    def write_at_most(self, body: Iterable[bytes], limit: int) -> None:
+        """The header block and the body's first ``limit`` bytes, and nothing after."""
+        self.write(b"")  # the header block, even when nothing of the body goes out
+        for chunk in body:
+            if limit <= 0:
+                return
+            piece = chunk[:limit]
+            limit -= len(piece)
+            self.write(piece)
 
     def finish(self) -> None:
         self._send(self._head(), b"0\r\n\r\n" if self._chunked else b"")

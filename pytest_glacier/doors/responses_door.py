@@ -103,6 +103,16 @@ def _answer(prepared: Any) -> tuple[int, dict[str, str], io.BufferedReader]:
         _body_bytes(prepared.body),
     )
     response = service.handle(core_request)
+    fault = response.network
+    if fault is not None and fault.kind != "truncate":
+        import requests.exceptions
+
+        # what requests raises when the connection drops or the read times out
+        if fault.kind == "timeout":
+            raise requests.exceptions.ReadTimeout(f"Read timed out: {prepared.url}")
+        raise requests.exceptions.ConnectionError(
+            f"Connection aborted: connection reset by peer: {prepared.url}"
+        )
     return response.status, response.headers, io.BufferedReader(_ChunkStream(response))
 
 
@@ -126,6 +136,9 @@ class _ChunkStream(io.RawIOBase):
         super().__init__()
         self._chunks: Iterator[bytes] = response.chunks()
         self._pending = memoryview(b"")
+        fault = response.network
+        #: a truncated body ends early; urllib3 then finds it short of its Content-Length
+        self._left = fault.after_bytes if fault is not None else None
 
     def readable(self) -> bool:
         return True
@@ -137,6 +150,9 @@ class _ChunkStream(io.RawIOBase):
                 return 0
             self._pending = memoryview(chunk)
         size = min(len(buffer), len(self._pending))
+        if self._left is not None:
+            size = min(size, self._left)
+            self._left -= size
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size

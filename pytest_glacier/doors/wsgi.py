@@ -3,7 +3,8 @@
 Any WSGI server can host it; ``doors/server.py`` (through ``doors/gateway.py``) is the one
 we ship. Paths under ``/_pytest_glacier/`` go to the admin endpoint instead of the service.
 The app answers whichever double ``current()`` names at request time, so one server can
-serve a fresh double per test.
+serve a fresh double per test. A transport fault is left in the environ for the server to
+enact (``NETWORK_FAULT_KEY``); another WSGI server answers normally.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 #: environ keys in which servers pass the undecoded request target (ours sets RAW_URI)
 _RAW_TARGET_KEYS = ("RAW_URI", "REQUEST_URI")
+#: where the app leaves a transport fault (``NetworkFault``) for the server to enact
+NETWORK_FAULT_KEY = "pytest_glacier.network_fault"
 
 
 class GlacierApp:
@@ -38,6 +41,8 @@ class GlacierApp:
             response = admin.handle(double, request)
         else:
             response = double.service.handle(request)
+        if response.network is not None:
+            environ[NETWORK_FAULT_KEY] = response.network
         start_response(status_line(response.status), list(response.headers.items()))
         return response.chunks()
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import GlacierError, not_found
-from ..core.http import Request, Response
+from ..core.http import NetworkFault, Request, Response
 from ..core.routes import SUCCESS_STATUS
 from .state import Backend, RegionState, Vault
 
@@ -21,6 +21,8 @@ class Context:
     params: dict[str, str]
     backend: Backend
     region: RegionState
+    #: a transport fault to enact on the answer, once the handler ran
+    network: NetworkFault | None = None
 
     @property
     def account_id(self) -> str:

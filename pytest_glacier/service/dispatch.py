@@ -69,6 +69,7 @@ class GlacierService:
     def handle(self, request: Request) -> Response:
         request_id = self.backend.ids.request_id()
         operation, params = "Unknown", dict(request.query)
+        context: Context | None = None
         try:
             route = resolve(request.method, request.segments, request.query)
             operation = route.operation
@@ -87,8 +88,11 @@ class GlacierService:
                     "pytest_glacier hit an internal error; the test will fail with its traceback",
                 )
             )
+        if context is not None and context.network is not None and response.network is None:
+            response.network = context.network
         self._finish(response, request_id)
-        call = Call(operation, response.status, response.error_code, params, request_id)
+        fault = response.network.kind if response.network is not None else None
+        call = Call(operation, response.status, response.error_code, params, request_id, fault)
         with self._calls_lock:
             self.calls.append(call)
         return response

@@ -1,0 +1,49 @@
+"""Transport faults on the local server's connections, for real clients to meet.
+
+``reset`` closes the connection with a TCP reset and no answer; ``timeout`` sends nothing
+and holds the connection until the client gives up (its read timeout) or ``HOLD_LIMIT``
+passes; ``truncate`` sends the header block and the first ``after_bytes`` of the body, then
+ends the connection in order, short of its ``Content-Length``.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from ..core.http import NetworkFault
+from .response_writer import ClientGone, ResponseWriter
+
+if TYPE_CHECKING:
+    from .gateway import GatewayHandler
+
+#: the longest (real) time a held answer keeps its connection and thread
+HOLD_LIMIT = 300.0
+
+
+def enact(
+    fault: NetworkFault, handler: GatewayHandler, writer: ResponseWriter, body: Iterable[bytes]
+) -> None:
+    handler.close_connection = True
+    connection: socket.socket = handler.connection
+    if fault.kind == "truncate":
+        with suppress(ClientGone):
+            writer.write_at_most(body, fault.after_bytes)
+        return  # an orderly end of stream, short of the declared length
+    if fault.kind == "timeout":
+        _hold(connection)
+    with suppress(OSError):
+        # linger 0: close() sends a reset, not an orderly end of stream
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
+
+
+def _hold(connection: socket.socket) -> None:
+    """Answer nothing until the client closes the connection (or the hold limit)."""
+    connection.settimeout(HOLD_LIMIT)
+    with suppress(OSError):
+        while connection.recv(65536):
+            pass
