@@ -74,14 +74,14 @@ class RawBody:
         if cut is None:
             return self._read(amt)
         left, delivered, declared = cut
-        if amt is None or (left == 0 and amt > 0 and delivered < declared):
-            # what urllib3 raises when the connection ends before Content-Length bytes
+        if amt is None:
+            # urllib3 reading to the end raises this when the body ends short of its length
             raise ProtocolError(
                 f"Connection broken: IncompleteRead({left + delivered} bytes read, "
                 f"{declared - left - delivered} more expected)",
                 IncompleteRead(left + delivered, declared - left - delivered),
             )
-        data = self._read(min(amt, left))
+        data = self._read(min(amt, left))  # then end of stream: botocore finds it short
         cut[0], cut[1] = left - len(data), delivered + len(data)
         return data
 
@@ -122,13 +122,11 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     core_request = Request(request.method, parts.path, query, headers, request.body or b"")
     response = service.handle(core_request)
     fault = response.network
-    if fault is not None:
-        # botocore's HTTP layer raises these for a dropped connection and a read timeout; a
-        # non-streaming body is read inside that layer, so a cut one drops the connection
+    if fault is not None and fault.kind != "truncate":
+        # what botocore's HTTP layer raises for a read timeout and a dropped connection
         if fault.kind == "timeout":
             raise ReadTimeoutError(endpoint_url=request.url)
-        if fault.kind == "reset" or not request.stream_output:
-            raise ConnectionClosedError(endpoint_url=request.url)
+        raise ConnectionClosedError(endpoint_url=request.url)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
 
 
