@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +248,16 @@ def test_awscli_meets_a_truncated_download(glacier_server: Any, tmp_path: Path) 
     assert result.returncode != 0
     assert "IncompleteRead" in result.stderr or "Connection broken" in result.stderr
     assert attempts(glacier_server, "GetJobOutput") == [(200, "truncate")]
+
+
+def test_admin_endpoint_injects_network_faults(glacier_server: Any) -> None:
+    request = urllib.request.Request(
+        f"{glacier_server.endpoint_url}/_pytest_glacier/network_faults",
+        data=json.dumps({"kind": "reset", "operation": "CreateVault"}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as answer:
+        rule = json.loads(answer.read())
+    assert (rule["kind"], rule["fault"], rule["hits"]) == ("inject_network", "reset", 0)
+    glacier_server.client().create_vault(vaultName="v")  # retried after the reset
+    assert attempts(glacier_server, "CreateVault") == [(0, "reset"), (201, None)]

@@ -83,6 +83,19 @@ def inject(double: Glacier, body: Mapping[str, Any]) -> Any:
     return describe_rule(rule)
 
 
+def inject_network(double: Glacier, body: Mapping[str, Any]) -> Any:
+    """inject_network()'s keywords, its ``kind`` among them; ``match`` only a dict."""
+    spec = dict(body)
+    kind = spec.pop("kind", None)
+    if not isinstance(kind, str):
+        raise AdminError(400, f"a network fault needs a 'kind' string, got {kind!r}")
+    try:
+        rule = double.inject_network(kind, **spec)
+    except (TypeError, ValueError) as error:
+        raise AdminError(400, str(error)) from None
+    return describe_rule(rule)
+
+
 def faults(double: Glacier, body: Mapping[str, Any]) -> Any:
     return [describe_rule(rule) for rule in double.fault_rules]
 
@@ -111,6 +124,8 @@ def describe_rule(rule: Any) -> dict[str, Any]:
             out[name] = getattr(rule, name)
     if hasattr(rule, "delta"):
         out["seconds"] = rule.delta.total_seconds()
+    if hasattr(rule, "fault"):
+        out.update(fault=rule.fault.kind, after_bytes=rule.fault.after_bytes)
     out.update(times=rule.times, match=match, optional=rule.optional, hits=rule.hits)
     return out
 
@@ -133,6 +148,7 @@ ROUTES: dict[str, dict[str, Action]] = {
     "advance": {"POST": advance},
     "now": {"GET": now},
     "faults": {"GET": faults, "POST": inject},
+    "network_faults": {"POST": inject_network},
     "notifications": {"GET": notifications},
     "calls": {"GET": calls},
     "reset": {"POST": reset},
