@@ -13,6 +13,7 @@ import time
 from time import sleep as bound_sleep
 from typing import Any
 
+import anyio
 import boto3
 import pytest
 
@@ -375,3 +376,16 @@ def test_pytest_durations_stay_on_real_time(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
     durations = [line for line in result.outlines if "test_user.py::test_waits" in line]
     assert durations and all(float(line.split("s ")[0]) < 60 for line in durations)
+
+
+def test_anyio_on_asyncio_runs_on_simulated_time(glacier: Glacier) -> None:
+    start = glacier.now()
+
+    async def main() -> None:
+        await anyio.sleep(600)
+        with anyio.move_on_after(30) as scope:
+            await anyio.sleep(3600)
+        assert scope.cancelled_caught
+
+    anyio.run(main, backend="asyncio")
+    assert glacier.now() - start == dt.timedelta(minutes=10, seconds=30)
