@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
 import os
+import sys
+import warnings
 from collections.abc import Mapping
 from contextlib import ContextDecorator
-from types import MappingProxyType, TracebackType
+from types import MappingProxyType, ModuleType, TracebackType
 from typing import Any
 
 from .config import GlacierConfig
@@ -111,10 +114,14 @@ class Glacier(ContextDecorator):
                 settle(self.backend)
 
     def _open_doors(self) -> None:
-        """Route in-process clients here: botocore always, ``requests`` when configured."""
+        """Route in-process clients here: botocore always, aiobotocore when it is installed,
+        ``requests`` when configured."""
         from .doors import botocore_door
 
         botocore_door.activate(self.service)
+        async_door = _aiobotocore_door()
+        if async_door is not None:
+            async_door.activate(self.service)
         if self.config.requests:
             from .doors import responses_door
 
@@ -127,6 +134,9 @@ class Glacier(ContextDecorator):
             from .doors import responses_door
 
             responses_door.deactivate(self.service)
+        async_door = _aiobotocore_door()
+        if async_door is not None:
+            async_door.deactivate(self.service)
         botocore_door.deactivate(self.service)
 
     def reset(self) -> None:
@@ -155,6 +165,18 @@ class Glacier(ContextDecorator):
         if exc_type is None:
             self.check()
             self.faults.verify_used()
+
+    async def __aenter__(self) -> Glacier:
+        """``async with mock_glacier()``: the same double, started and stopped around the block."""
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
 
     def check(self) -> None:
         """Raise if the double itself failed while answering a request."""
@@ -383,6 +405,27 @@ def _shared_session() -> Any:
     import botocore.session
 
     return botocore.session.Session()
+
+
+@functools.cache
+def _aiobotocore_door() -> ModuleType | None:
+    """The aiobotocore door, when aiobotocore is installed (it is no dependency of ours).
+
+    Looked up once: a process without aiobotocore never imports the door; one with it imports
+    aiobotocore at the first double, so clients made later in the test are served too.
+    """
+    if "aiobotocore" not in sys.modules and importlib.util.find_spec("aiobotocore") is None:
+        return None
+    try:
+        from .doors import aiobotocore_door
+    except ImportError as error:  # an aiobotocore release whose internals moved
+        warnings.warn(
+            f"pytest_glacier cannot serve aiobotocore clients: {error}",
+            RuntimeWarning,
+            stacklevel=1,
+        )
+        return None
+    return aiobotocore_door
 
 
 def mock_glacier(**config: Any) -> Glacier:

@@ -36,6 +36,8 @@ CLOCK_RESOLUTION = 1e-6
 _lock = threading.Lock()
 _active: list[tuple[Timeline, Callable[[], dt.datetime]]] = []
 _original_run_forever: Any = None
+#: timeline -> what puts back the loop that was running when it started
+_adopted: dict[Timeline, Callable[[], None]] = {}
 
 
 def loop_time(moment: dt.datetime) -> float:
@@ -94,43 +96,69 @@ def _is_active(timeline: Timeline) -> bool:
     return any(entry[0] is timeline for entry in _active)
 
 
-def _run_forever(loop: asyncio.AbstractEventLoop) -> None:
-    """``run_forever`` with the loop on the innermost double's timeline for the run."""
-    entry = _active[-1] if _active else None
+def _on_timeline(
+    loop: asyncio.AbstractEventLoop, timeline: Timeline, now: Callable[[], dt.datetime]
+) -> Callable[[], None] | None:
+    """Put ``loop`` on ``timeline`` (its selector jumps, its clock is the double's); returns
+    what puts it back, or None when the loop is not one this can steer (or already is)."""
     selector = getattr(loop, "_selector", None)
-    if (
-        entry is None
-        or not isinstance(selector, selectors.BaseSelector)
-        or isinstance(selector, JumpingSelector)
-        or not entry[0].simulated_here()
-    ):
-        return _original_run_forever(loop)  # type: ignore[no-any-return]
-    timeline, now = entry
+    if not isinstance(selector, selectors.BaseSelector) or isinstance(selector, JumpingSelector):
+        return None
     real: Any = loop
     resolution = real._clock_resolution
     real._selector = JumpingSelector(selector, timeline, now, len(selector.get_map()))
     real._clock_resolution = CLOCK_RESOLUTION
     real.time = lambda: loop_time(now())
-    try:
-        return _original_run_forever(loop)  # type: ignore[no-any-return]
-    finally:
+
+    def put_back() -> None:
         real._selector = selector
         real._clock_resolution = resolution
         del real.time
 
+    return put_back
+
+
+def _run_forever(loop: asyncio.AbstractEventLoop) -> None:
+    """``run_forever`` with the loop on the innermost double's timeline for the run."""
+    entry = _active[-1] if _active else None
+    put_back = (
+        None if entry is None or not entry[0].simulated_here() else _on_timeline(loop, *entry)
+    )
+    try:
+        return _original_run_forever(loop)  # type: ignore[no-any-return]
+    finally:
+        if put_back is not None:
+            put_back()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
 
 def activate(timeline: Timeline, now: Callable[[], dt.datetime]) -> None:
+    """Put loops that start running on ``timeline``; so too the loop running in this thread
+    (``async with mock_glacier()``), which would otherwise wait on the frozen clock forever."""
     global _original_run_forever
     with _lock:
         if not _active:
             _original_run_forever = asyncio.BaseEventLoop.run_forever
             asyncio.BaseEventLoop.run_forever = _run_forever  # type: ignore[method-assign,assignment]
         _active.append((timeline, now))
+        running = _running_loop()
+        put_back = None if running is None else _on_timeline(running, timeline, now)
+        if put_back is not None:
+            _adopted[timeline] = put_back
 
 
 def deactivate(timeline: Timeline) -> None:
     global _original_run_forever
     with _lock:
+        put_back = _adopted.pop(timeline, None)
+        if put_back is not None:
+            put_back()
         _active[:] = [entry for entry in _active if entry[0] is not timeline]
         if not _active:
             asyncio.BaseEventLoop.run_forever = _original_run_forever  # type: ignore[method-assign]

@@ -1,0 +1,52 @@
+"""Every aiobotocore (and aiohttp) name the async door relies on, in one place.
+
+aiobotocore has no public transport hook besides ``before-send``, so the door leans on a few
+of its internals; when a release moves one, this is the only module to change. Tested with
+aiobotocore 2.25 (aioboto3 15.5) and 3.10.
+
+* ``AioEndpoint._do_get_response(request, operation_model, context)`` and
+  ``AioEndpoint._needs_retry(attempts, operation_model, request_dict, response,
+  caught_exception)`` are coroutines wrapped while a double is active; the endpoint's
+  emitter is ``_event_emitter`` (an async emitter: ``await emit(...)``) as in botocore.
+* ``AsyncTokenBucket._acquire(amount, block)``: adaptive mode's wait for tokens.
+* A before-send answer is an ``AioAWSResponse(url, status, headers, raw)``. aiobotocore reads
+  ``raw`` as it reads aiohttp's ``ClientResponse``: ``await raw.read()`` for a whole body,
+  ``await raw.content.read(n)`` (``-1``: to the end) and ``raw.content.at_eof()`` behind its
+  streaming body, ``raw.url`` in its timeout errors, ``async with raw`` (2.x), ``raw.close()``.
+* aiohttp (3.9 and later) sends a request with an idempotent method once more when its
+  connection drops before the answer, unseen by aiobotocore (``RESENT_AFTER_RESET``).
+* aiohttp's ``ClientPayloadError`` is what a body cut short of its length raises there
+  (``cut_short``, in aiohttp 3.14's words).
+"""
+
+from __future__ import annotations
+
+from aiobotocore.awsrequest import AioAWSResponse
+from aiobotocore.endpoint import AioEndpoint
+from aiobotocore.retries.bucket import AsyncTokenBucket
+from aiohttp import ClientPayloadError
+
+#: the coroutine methods the door wraps while a double is active: (class, name)
+DO_GET_RESPONSE = (AioEndpoint, "_do_get_response")
+NEEDS_RETRY = (AioEndpoint, "_needs_retry")
+ACQUIRE = (AsyncTokenBucket, "_acquire")
+#: the methods aiohttp repeats once when a connection drops (RFC 9112's idempotent ones)
+RESENT_AFTER_RESET = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+def cut_short(received: int, declared: int) -> ClientPayloadError:
+    """What aiohttp raises when a body ends after ``received`` of its ``declared`` bytes."""
+    return ClientPayloadError(
+        "Response payload is not completed: <ContentLengthError: 400, message='Not enough data "
+        f"to satisfy content length header (received {received} of {declared} bytes).'>"
+    )
+
+
+__all__ = [
+    "ACQUIRE",
+    "DO_GET_RESPONSE",
+    "NEEDS_RETRY",
+    "RESENT_AFTER_RESET",
+    "AioAWSResponse",
+    "cut_short",
+]

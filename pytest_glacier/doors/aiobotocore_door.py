@@ -1,0 +1,220 @@
+"""The aiobotocore front door: async clients (aiobotocore, aioboto3) answered in-process.
+
+It mirrors the botocore door. ``AioEndpoint._do_get_response`` is wrapped while any double is
+active: for a glacier request it registers our ``before-send`` hook *first* on that client's
+(async) emitter, so clients made before the test are served too and we answer before moto's
+handler; serialisation, signing and parsing stay aiobotocore's own. The hook hands back an
+``AioAWSResponse`` whose body reads like aiohttp's response, sliced from the core's body.
+
+``AioEndpoint._needs_retry`` is wrapped too: aiobotocore's own ``needs-retry`` handlers decide
+(same attempt counting), but the ``asyncio.sleep`` it would take moves simulated time instead
+(``faults.retry_backoff``), so no timer of the event loop is involved. Adaptive mode's
+``AsyncTokenBucket`` reads the frozen clock; a wait for its tokens is spent in simulated time.
+
+Imported only when aiobotocore is installed; its internals are named in ``aiobotocore_compat``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import math
+import threading
+import weakref
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.hooks import first_non_none_response
+
+from ..core.http import Request, Response
+from ..faults import retry_backoff, spend
+from . import aiobotocore_compat as compat
+from .botocore_door import RawBody, _lower_headers
+
+if TYPE_CHECKING:
+    from ..service.dispatch import GlacierService
+
+_HOOK_ID = "pytest_glacier.aio_before_send"
+_lock = threading.Lock()
+_active: list[GlacierService] = []
+_hooked: weakref.WeakSet[Any] = weakref.WeakSet()
+#: (class, attribute) -> aiobotocore's own function, while any double is active
+_originals: dict[tuple[type, str], Any] = {}
+
+
+class AsyncBody:
+    """A response body as aiobotocore reads aiohttp's ``ClientResponse``.
+
+    ``read()`` and ``content.read(n)`` are the same reads (aiohttp's response and its stream
+    reader), sliced from the core's body by ``RawBody``: a whole read of a memory-stored
+    archive hands over the very bytes. A body cut by a ``truncate`` fault delivers its first
+    ``after_bytes`` and then raises aiohttp's ``ClientPayloadError``, as a connection that
+    ends short of its ``Content-Length`` does.
+    """
+
+    def __init__(self, url: str, response: Response) -> None:
+        self.url = url
+        self._declared = int(response.headers.get("content-length", 0))
+        self._read = 0
+        fault = response.network
+        #: where a truncated body ends
+        self._cut: int | None = None
+        if fault is not None and fault.kind == "truncate":
+            self._cut = min(fault.after_bytes, self._declared)
+            response = dataclasses.replace(response, network=None)
+        self._raw = RawBody(response)
+
+    @property
+    def content(self) -> AsyncBody:
+        """aiohttp's stream reader of the body: it reads the same bytes."""
+        return self
+
+    async def read(self, n: int = -1) -> bytes:
+        """At most ``n`` bytes (``-1``: all that is left), as aiohttp reads them."""
+        cut = self._cut
+        if cut is None:
+            data = self._raw.read(None if n < 0 else n)
+        elif n < 0 or (n > 0 and self._read == cut):
+            raise compat.cut_short(cut, self._declared)
+        else:
+            data = self._raw.read(min(n, cut - self._read))
+        self._read += len(data)
+        return data
+
+    def at_eof(self) -> bool:
+        return self._read >= self._declared
+
+    def close(self) -> None:
+        self._raw.close()
+
+    async def __aenter__(self) -> AsyncBody:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _before_send(request: Any, **_: Any) -> Any:
+    service = current()
+    if service is None:
+        return None
+    response = service.handle(_core_request(request))
+    fault = response.network
+    if fault is not None and fault.kind == "reset" and request.method in compat.RESENT_AFTER_RESET:
+        # aiohttp sends an idempotent request once more when its connection drops
+        request.reset_stream()
+        response = service.handle(_core_request(request))
+        fault = response.network
+    if fault is not None and (fault.kind != "truncate" or not request.stream_output):
+        # what aiobotocore's HTTP session raises for aiohttp's errors: a reset connection is
+        # an OS error; a body cut short is a payload error when it is read, and the session
+        # reads every non-streaming body before answering
+        if fault.kind == "reset":
+            raise EndpointConnectionError(endpoint_url=request.url)
+        if fault.kind == "timeout":
+            raise ReadTimeoutError(endpoint_url=request.url)
+        raise ConnectionClosedError(endpoint_url=request.url)
+    body = AsyncBody(request.url, response)
+    return compat.AioAWSResponse(request.url, response.status, response.headers, body)
+
+
+def _core_request(request: Any) -> Request:
+    """The core's request for botocore's prepared one (as the botocore door builds it)."""
+    parts = urlsplit(request.url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
+    headers = _lower_headers(request.headers)
+    return Request(request.method, parts.path, query, headers, request.body or b"")
+
+
+async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
+    if _active and operation_model.service_model.endpoint_prefix == "glacier":
+        emitter = self._event_emitter
+        if emitter not in _hooked:
+            emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
+            _hooked.add(emitter)
+    return await _originals[compat.DO_GET_RESPONSE](self, request, operation_model, context)
+
+
+async def _needs_retry(
+    self: Any,
+    attempts: int,
+    operation_model: Any,
+    request_dict: Any,
+    response: Any = None,
+    caught_exception: Any = None,
+) -> bool:
+    """aiobotocore's retry decision for glacier, with the sleep spent in simulated time."""
+    service = current()
+    if service is None or operation_model.service_model.endpoint_prefix != "glacier":
+        original = _originals[compat.NEEDS_RETRY]
+        return bool(
+            await original(
+                self, attempts, operation_model, request_dict, response, caught_exception
+            )
+        )
+    service_id = operation_model.service_model.service_id.hyphenize()
+    delay = first_non_none_response(
+        await self._event_emitter.emit(
+            f"needs-retry.{service_id}.{operation_model.name}",
+            response=response,
+            endpoint=self,
+            operation=operation_model,
+            attempts=attempts,
+            caught_exception=caught_exception,
+            request_dict=request_dict,
+        )
+    )
+    if delay is None or delay is False:
+        return False
+    spend(service, retry_backoff(attempts))
+    await asyncio.sleep(0)  # the pause stays a point where the loop's other tasks run
+    return True
+
+
+async def _acquire(self: Any, amount: float, block: bool) -> Any:
+    """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
+    service = current()
+    if service is not None and block and service.backend.clock.mode == "frozen":
+        self._refill()
+        shortfall = self._sleep_amount(amount)
+        if shortfall > 0:
+            # whole milliseconds, rounded up, so the refill after it surely covers ``amount``
+            spend(service, dt.timedelta(milliseconds=math.ceil(shortfall * 1000) + 1))
+    return await _originals[compat.ACQUIRE](self, amount, block)
+
+
+def current() -> GlacierService | None:
+    """The innermost active double, if any."""
+    return _active[-1] if _active else None
+
+
+_PATCHES: tuple[tuple[tuple[type, str], Any], ...] = (
+    (compat.DO_GET_RESPONSE, _do_get_response),
+    (compat.NEEDS_RETRY, _needs_retry),
+    (compat.ACQUIRE, _acquire),
+)
+
+
+def activate(service: GlacierService) -> None:
+    with _lock:
+        if not _active:
+            for (owner, name), replacement in _PATCHES:
+                _originals[owner, name] = getattr(owner, name)
+                setattr(owner, name, replacement)
+        _active.append(service)
+
+
+def deactivate(service: GlacierService) -> None:
+    with _lock:
+        _active.remove(service)
+        if not _active:
+            for (owner, name), _ in _PATCHES:
+                setattr(owner, name, _originals.pop((owner, name)))
