@@ -24,15 +24,14 @@ import threading
 import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 from botocore.hooks import first_non_none_response
 
-from ..core.http import Request, Response
+from ..core.http import Response
 from ..faults import retry_backoff, spend
 from . import aiobotocore_compat as compat
-from .botocore_door import RawBody, _lower_headers
+from .botocore_door import RawBody, core_request
 
 if TYPE_CHECKING:
     from ..service.dispatch import GlacierService
@@ -106,12 +105,12 @@ def _before_send(request: Any, **_: Any) -> Any:
     service = current()
     if service is None:
         return None
-    response = service.handle(_core_request(request))
+    response = service.handle(core_request(request))
     fault = response.network
     if fault is not None and fault.kind == "reset" and request.method in compat.RESENT_AFTER_RESET:
         # aiohttp sends an idempotent request once more when its connection drops
         request.reset_stream()
-        response = service.handle(_core_request(request))
+        response = service.handle(core_request(request))
         fault = response.network
     if fault is not None and (fault.kind != "truncate" or not request.stream_output):
         # what aiobotocore's HTTP session raises for aiohttp's errors: a reset connection is
@@ -124,14 +123,6 @@ def _before_send(request: Any, **_: Any) -> Any:
         raise ConnectionClosedError(endpoint_url=request.url)
     body = AsyncBody(request.url, response)
     return compat.AioAWSResponse(request.url, response.status, response.headers, body)
-
-
-def _core_request(request: Any) -> Request:
-    """The core's request for botocore's prepared one (as the botocore door builds it)."""
-    parts = urlsplit(request.url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
-    headers = _lower_headers(request.headers)
-    return Request(request.method, parts.path, query, headers, request.body or b"")
 
 
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:

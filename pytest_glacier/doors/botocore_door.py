@@ -116,11 +116,7 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     service = current()
     if service is None:
         return None
-    parts = urlsplit(request.url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
-    headers = _lower_headers(request.headers)
-    core_request = Request(request.method, parts.path, query, headers, request.body or b"")
-    response = service.handle(core_request)
+    response = service.handle(core_request(request))
     fault = response.network
     if fault is not None and fault.kind != "truncate":
         # what botocore's HTTP layer raises for a read timeout and a dropped connection
@@ -128,6 +124,14 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
             raise ReadTimeoutError(endpoint_url=request.url)
         raise ConnectionClosedError(endpoint_url=request.url)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
+
+
+def core_request(request: AWSPreparedRequest) -> Request:
+    """The core's request for a prepared botocore (or aiobotocore) request."""
+    parts = urlsplit(request.url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
+    headers = _lower_headers(request.headers)
+    return Request(request.method, parts.path, query, headers, request.body or b"")
 
 
 def _lower_headers(headers: Any) -> dict[str, str]:
