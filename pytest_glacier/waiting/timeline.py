@@ -100,12 +100,12 @@ class Timeline:
             self._waiting[me] = deadline
             self._changed.notify_all()
             try:
-                self._wait(me, deadline)
+                self._wait(deadline)
             finally:
                 del self._waiting[me]
                 self._changed.notify_all()
 
-    def _wait(self, me: int, deadline: dt.datetime) -> None:
+    def _wait(self, deadline: dt.datetime) -> None:
         waited = 0.0
         while self._now() < deadline:
             earliest = min(self._waiting.values())
