@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
-import math
-import threading
 import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -31,17 +28,14 @@ from botocore.hooks import first_non_none_response
 from ..core.http import Response
 from ..faults import retry_backoff, spend
 from . import aiobotocore_compat as compat
-from .botocore_door import RawBody, core_request
+from .botocore_door import RawBody, core_request, spend_token_wait
+from .class_patches import ClassPatches
 
 if TYPE_CHECKING:
-    from ..service.dispatch import GlacierService
+    pass
 
 _HOOK_ID = "pytest_glacier.aio_before_send"
-_lock = threading.Lock()
-_active: list[GlacierService] = []
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()
-#: (class, attribute) -> aiobotocore's own function, while any double is active
-_originals: dict[tuple[type, str], Any] = {}
 
 
 class AsyncBody:
@@ -126,12 +120,12 @@ def _before_send(request: Any, **_: Any) -> Any:
 
 
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
-    if _active and operation_model.service_model.endpoint_prefix == "glacier":
+    if _patches and operation_model.service_model.endpoint_prefix == "glacier":
         emitter = self._event_emitter
         if emitter not in _hooked:
             emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
             _hooked.add(emitter)
-    return await _originals[compat.DO_GET_RESPONSE](self, request, operation_model, context)
+    return await _patches.original(*compat.DO_GET_RESPONSE)(self, request, operation_model, context)
 
 
 async def _needs_retry(
@@ -145,7 +139,7 @@ async def _needs_retry(
     """aiobotocore's retry decision for glacier, with the sleep spent in simulated time."""
     service = current()
     if service is None or operation_model.service_model.endpoint_prefix != "glacier":
-        original = _originals[compat.NEEDS_RETRY]
+        original = _patches.original(*compat.NEEDS_RETRY)
         return bool(
             await original(
                 self, attempts, operation_model, request_dict, response, caught_exception
@@ -172,40 +166,17 @@ async def _needs_retry(
 
 async def _acquire(self: Any, amount: float, block: bool) -> Any:
     """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
-    service = current()
-    if service is not None and block and service.backend.clock.mode == "frozen":
-        self._refill()
-        shortfall = self._sleep_amount(amount)
-        if shortfall > 0:
-            # whole milliseconds, rounded up, so the refill after it surely covers ``amount``
-            spend(service, dt.timedelta(milliseconds=math.ceil(shortfall * 1000) + 1))
-    return await _originals[compat.ACQUIRE](self, amount, block)
+    spend_token_wait(current(), self, amount, block)
+    return await _patches.original(*compat.ACQUIRE)(self, amount, block)
 
 
-def current() -> GlacierService | None:
-    """The innermost active double, if any."""
-    return _active[-1] if _active else None
-
-
-_PATCHES: tuple[tuple[tuple[type, str], Any], ...] = (
-    (compat.DO_GET_RESPONSE, _do_get_response),
-    (compat.NEEDS_RETRY, _needs_retry),
-    (compat.ACQUIRE, _acquire),
+_patches = ClassPatches(
+    [
+        (*compat.DO_GET_RESPONSE, _do_get_response),
+        (*compat.NEEDS_RETRY, _needs_retry),
+        (*compat.ACQUIRE, _acquire),
+    ]
 )
-
-
-def activate(service: GlacierService) -> None:
-    with _lock:
-        if not _active:
-            for (owner, name), replacement in _PATCHES:
-                _originals[owner, name] = getattr(owner, name)
-                setattr(owner, name, replacement)
-        _active.append(service)
-
-
-def deactivate(service: GlacierService) -> None:
-    with _lock:
-        _active.remove(service)
-        if not _active:
-            for (owner, name), _ in _PATCHES:
-                setattr(owner, name, _originals.pop((owner, name)))
+current = _patches.current
+activate = _patches.activate
+deactivate = _patches.deactivate

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -29,16 +28,13 @@ from botocore.retries.bucket import TokenBucket
 from urllib3.exceptions import IncompleteRead, ProtocolError
 
 from ..core.http import Request, Response, lower_keys
+from .class_patches import ClassPatches
 
 if TYPE_CHECKING:
     from ..service.dispatch import GlacierService
 
 _HOOK_ID = "pytest_glacier.before_send"
-_lock = threading.Lock()
-_active: list[GlacierService] = []
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()
-#: (class, attribute) -> botocore's own function, while any double is active
-_originals: dict[tuple[type, str], Any] = {}
 
 
 class RawBody:
@@ -147,12 +143,12 @@ def _lower_headers(headers: Any) -> dict[str, str]:
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
-    if _active and operation_model.service_model.endpoint_prefix == "glacier":
+    if _patches and operation_model.service_model.endpoint_prefix == "glacier":
         emitter = self._event_emitter
         if emitter not in _hooked:
             emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
             _hooked.add(emitter)
-    return _originals[Endpoint, "_do_get_response"](self, request, operation_model, context)
+    return _patches.original(Endpoint, "_do_get_response")(self, request, operation_model, context)
 
 
 def _needs_retry(
@@ -166,7 +162,7 @@ def _needs_retry(
     """botocore's retry decision for glacier, with the sleep spent in simulated time."""
     service = current()
     if service is None or operation_model.service_model.endpoint_prefix != "glacier":
-        original = _originals[Endpoint, "_needs_retry"]
+        original = _patches.original(Endpoint, "_needs_retry")
         return bool(
             original(self, attempts, operation_model, request_dict, response, caught_exception)
         )
@@ -192,42 +188,32 @@ def _needs_retry(
 
 def _acquire(self: TokenBucket, amount: float = 1, block: bool = True) -> Any:
     """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
-    service = current()
+    spend_token_wait(current(), self, amount, block)
+    return _patches.original(TokenBucket, "_acquire")(self, amount, block)
+
+
+def spend_token_wait(
+    service: GlacierService | None, bucket: Any, amount: float, block: bool
+) -> None:
+    """The wait a rate-limit bucket (botocore's or aiobotocore's) would take for ``amount``
+    tokens, spent in simulated time under the frozen clock (which its refill reads)."""
     if service is not None and block and service.backend.clock.mode == "frozen":
-        self._refill()
-        shortfall = self._sleep_amount(amount)
+        bucket._refill()
+        shortfall = bucket._sleep_amount(amount)
         if shortfall > 0:
             from ..faults import spend
 
             # whole milliseconds, rounded up, so the refill after it surely covers ``amount``
             spend(service, dt.timedelta(milliseconds=math.ceil(shortfall * 1000) + 1))
-    return _originals[TokenBucket, "_acquire"](self, amount, block)
 
 
-def current() -> GlacierService | None:
-    """The innermost active double, if any."""
-    return _active[-1] if _active else None
-
-
-_PATCHES: tuple[tuple[type, str, Any], ...] = (
-    (Endpoint, "_do_get_response", _do_get_response),
-    (Endpoint, "_needs_retry", _needs_retry),
-    (TokenBucket, "_acquire", _acquire),
+_patches = ClassPatches(
+    [
+        (Endpoint, "_do_get_response", _do_get_response),
+        (Endpoint, "_needs_retry", _needs_retry),
+        (TokenBucket, "_acquire", _acquire),
+    ]
 )
-
-
-def activate(service: GlacierService) -> None:
-    with _lock:
-        if not _active:
-            for owner, name, replacement in _PATCHES:
-                _originals[owner, name] = getattr(owner, name)
-                setattr(owner, name, replacement)
-        _active.append(service)
-
-
-def deactivate(service: GlacierService) -> None:
-    with _lock:
-        _active.remove(service)
-        if not _active:
-            for owner, name, _ in _PATCHES:
-                setattr(owner, name, _originals.pop((owner, name)))
+current = _patches.current
+activate = _patches.activate
+deactivate = _patches.deactivate
