@@ -23,12 +23,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
-from botocore.hooks import first_non_none_response
 
 from ..core.http import Response
-from ..faults import retry_backoff, spend
 from . import aiobotocore_compat as compat
-from .botocore_door import RawBody, core_request, spend_token_wait
+from .botocore_door import RawBody, core_request, retry_event, spend_retry, spend_token_wait
 from .class_patches import ClassPatches
 
 if TYPE_CHECKING:
@@ -145,23 +143,13 @@ async def _needs_retry(
                 self, attempts, operation_model, request_dict, response, caught_exception
             )
         )
-    service_id = operation_model.service_model.service_id.hyphenize()
-    delay = first_non_none_response(
-        await self._event_emitter.emit(
-            f"needs-retry.{service_id}.{operation_model.name}",
-            response=response,
-            endpoint=self,
-            operation=operation_model,
-            attempts=attempts,
-            caught_exception=caught_exception,
-            request_dict=request_dict,
-        )
+    name, details = retry_event(
+        self, attempts, operation_model, request_dict, response, caught_exception
     )
-    if delay is None or delay is False:
-        return False
-    spend(service, retry_backoff(attempts))
-    await asyncio.sleep(0)  # the pause stays a point where the loop's other tasks run
-    return True
+    retried = spend_retry(service, await self._event_emitter.emit(name, **details), attempts)
+    if retried:
+        await asyncio.sleep(0)  # the pause stays a point where the loop's other tasks run
+    return retried
 
 
 async def _acquire(self: Any, amount: float, block: bool) -> Any:

@@ -166,18 +166,36 @@ def _needs_retry(
         return bool(
             original(self, attempts, operation_model, request_dict, response, caught_exception)
         )
-    service_id = operation_model.service_model.service_id.hyphenize()
-    delay = first_non_none_response(
-        self._event_emitter.emit(
-            f"needs-retry.{service_id}.{operation_model.name}",
-            response=response,
-            endpoint=self,
-            operation=operation_model,
-            attempts=attempts,
-            caught_exception=caught_exception,
-            request_dict=request_dict,
-        )
+    name, details = retry_event(
+        self, attempts, operation_model, request_dict, response, caught_exception
     )
+    return spend_retry(service, self._event_emitter.emit(name, **details), attempts)
+
+
+def retry_event(
+    endpoint: Any,
+    attempts: int,
+    operation_model: Any,
+    request_dict: Any,
+    response: Any,
+    caught_exception: Any,
+) -> tuple[str, dict[str, Any]]:
+    """The ``needs-retry`` event botocore's (and aiobotocore's) endpoint emits for an attempt."""
+    service_id = operation_model.service_model.service_id.hyphenize()
+    return f"needs-retry.{service_id}.{operation_model.name}", {
+        "response": response,
+        "endpoint": endpoint,
+        "operation": operation_model,
+        "attempts": attempts,
+        "caught_exception": caught_exception,
+        "request_dict": request_dict,
+    }
+
+
+def spend_retry(service: GlacierService, answers: Any, attempts: int) -> bool:
+    """Whether the ``needs-retry`` handlers' ``answers`` ask for a retry; its backoff is spent
+    in simulated time instead of a sleep."""
+    delay = first_non_none_response(answers)
     if delay is None or delay is False:
         return False
     from ..faults import retry_backoff, spend
