@@ -16,7 +16,7 @@ from .timing import now, run_child
 
 
 def _fill(glacier: Any, vault_name: str, count: int) -> None:
-    from pytest_glacier.service.state import Archive
+    from pytest_glacier.service.engine.state import Archive
 
     backend = glacier.backend
     region = backend.region_state(glacier.region)

@@ -134,7 +134,7 @@ def _faults(value: Any) -> tuple[Mapping[str, Any], ...]:
 def _retrieval_policy(value: Any) -> dict[str, Any]:
     """The policy in the API's shape, checked as SetDataRetrievalPolicy checks it."""
     from .core.errors import GlacierError
-    from .service.retrieval_policy import check_policy
+    from .service.policies.retrieval import check_policy
 
     try:
         return check_policy(value)

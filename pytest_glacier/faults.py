@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from .core.errors import ERROR_CODES, GlacierError
 from .core.http import NETWORK_KINDS, NetworkFault, Response
 from .core.routes import OPERATIONS
-from .service.dispatch import error_response, operation_has_json
+from .service.engine.dispatch import error_response, operation_has_json
 
 if TYPE_CHECKING:
-    from .service.context import Context
-    from .service.dispatch import GlacierService
+    from .service.engine.context import Context
+    from .service.engine.dispatch import GlacierService
 
 #: messages of injected errors when the test gives none ([R]: the service's own where known)
 DEFAULT_MESSAGES: dict[str, str] = {

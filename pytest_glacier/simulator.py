@@ -24,10 +24,10 @@ from .faults import (
     Rule,
 )
 from .records import Call, Notification, Sleep
-from .service.dispatch import GlacierService
-from .service.job_model import describe
-from .service.scheduling import settle
-from .service.state import Archive, Backend, Vault
+from .service.engine.dispatch import GlacierService
+from .service.engine.state import Archive, Backend, Vault
+from .service.jobs.model import describe
+from .service.jobs.schedule import settle
 from .waiting.timeline import Timeline
 
 FAKE_CREDENTIALS = {

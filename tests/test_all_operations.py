@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from pytest_glacier import Glacier
 from pytest_glacier.core.routes import SUCCESS_STATUS
-from pytest_glacier.service.registry import simulated_operations
+from pytest_glacier.service.engine.registry import simulated_operations
 
 V = {"vaultName": "vault"}
 OTHER_ACCOUNT = {"accountId": "999999999999"}

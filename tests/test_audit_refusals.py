@@ -17,7 +17,7 @@ import pytest
 
 from pytest_glacier import Glacier
 from pytest_glacier.core.http import Request
-from pytest_glacier.service.capacity import INSUFFICIENT
+from pytest_glacier.service.policies.capacity import INSUFFICIENT
 
 MIB = 1024 * 1024
 ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/vault"

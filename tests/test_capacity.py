@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_glacier import Glacier
-from pytest_glacier.service.capacity import INSUFFICIENT, one_month_later
+from pytest_glacier.service.policies.capacity import INSUFFICIENT, one_month_later
 
 UTC = dt.timezone.utc
 LIMIT = "You have reached the limit of 2 provisioned capacity units for this account."

@@ -167,7 +167,7 @@ def test_internal_error_is_a_500_and_fails_the_test(pytester: pytest.Pytester) -
             def broken(ctx):
                 raise KeyError("bug in the double")
             monkeypatch.setitem(vaults.HANDLERS, "DescribeVault", broken)
-            from pytest_glacier.service.registry import _table
+            from pytest_glacier.service.engine.registry import _table
             _table.cache_clear()
             client = glacier.client(config=Config(retries={"total_max_attempts": 1}))
             try:

@@ -12,7 +12,7 @@ from botocore.utils import calculate_tree_hash
 
 from pytest_glacier import Glacier
 from pytest_glacier.core.treehash import is_mb_aligned, is_tree_hash_aligned
-from pytest_glacier.service.state import Archive
+from pytest_glacier.service.engine.state import Archive
 
 MIB = 1024 * 1024
 VAULT_ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/vault"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_glacier.service import schemas
-from pytest_glacier.service.schema_check import compile_schema, json_equal
+from pytest_glacier.service.engine import validation as schemas
+from pytest_glacier.service.engine.schema_check import compile_schema, json_equal
 
 SCHEMAS = ["initiate_job", "select_job", "data_retrieval_policy", "vault_notifications"]
 

@@ -15,8 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_glacier import Glacier
-from pytest_glacier.service.select_csv import MAX_COLUMNS, MAX_RECORD_CHARS, CsvInput, read_records
-from pytest_glacier.service.select_sql import SelectRuntimeError
+from pytest_glacier.service.select.csv_io import (
+    MAX_COLUMNS,
+    MAX_RECORD_CHARS,
+    CsvInput,
+    read_records,
+)
+from pytest_glacier.service.select.sql import SelectRuntimeError
 
 DELIMITERS = ["\n", "\r", "\r\n", ";", "|"]
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_glacier.service.select_csv import CsvInput, CsvOutput, read_records, write_records
-from pytest_glacier.service.select_sql import (
+from pytest_glacier.service.select.csv_io import CsvInput, CsvOutput, read_records, write_records
+from pytest_glacier.service.select.sql import (
     MAX_DEPTH,
     SelectRuntimeError,
     SelectSyntaxError,

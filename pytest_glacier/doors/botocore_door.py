@@ -31,7 +31,7 @@ from ..core.http import Request, Response, lower_keys
 from .class_patches import ClassPatches
 
 if TYPE_CHECKING:
-    from ..service.dispatch import GlacierService
+    from ..service.engine.dispatch import GlacierService
 
 _HOOK_ID = "pytest_glacier.before_send"
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..service.dispatch import GlacierService
+    from ..service.engine.dispatch import GlacierService
 
 
 class ClassPatches:

@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import GlacierError
-from ..service.dispatch import error_response
+from ..service.engine.dispatch import error_response
 from .wsgi import status_line
 
 if TYPE_CHECKING:

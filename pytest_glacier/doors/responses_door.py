@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from ..core.http import Request, Response, lower_keys
 
 if TYPE_CHECKING:
-    from ..service.dispatch import GlacierService
+    from ..service.engine.dispatch import GlacierService
 
 GLACIER_URL = re.compile(r"https?://glacier(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?::\d+)?/")
 #: a passthru prefix matching every URL: what our own mock does not answer goes on

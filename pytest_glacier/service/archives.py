@@ -10,8 +10,8 @@ from ..core.errors import GlacierError, invalid, missing
 from ..core.http import Response
 from ..core.treehash import MIB, TreeHasher, reduce_digests
 from ..storage import ArchiveBytes, Chunk
-from .context import Context, Handler
-from .state import Archive
+from .engine.context import Context, Handler
+from .engine.state import Archive
 
 MAX_ARCHIVE_SIZE = 4 * 1024**3
 MAX_DESCRIPTION = 1024

@@ -18,8 +18,8 @@ from ..core.errors import invalid, missing, not_found
 from ..core.http import Response
 from ..core.treehash import MIB, combine
 from .archives import check_description, check_tree_hash, store_archive, verify_payload
-from .context import Context, Handler
-from .state import Part, Upload, Vault
+from .engine.context import Context, Handler
+from .engine.state import Part, Upload, Vault
 from .vaults import parse_limit
 
 MIN_PART_SIZE = MIB

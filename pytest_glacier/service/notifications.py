@@ -13,11 +13,11 @@ from typing import Any
 from ..core.errors import invalid, missing, not_found
 from ..core.http import Response
 from ..records import Notification
-from . import schemas
-from .context import Context, Handler
-from .job_model import Job
-from .job_params import SNS_TOPIC
-from .state import Vault
+from .engine import validation as schemas
+from .engine.context import Context, Handler
+from .engine.state import Vault
+from .jobs.model import Job
+from .jobs.parameters import SNS_TOPIC
 
 EVENTS = {
     "ArchiveRetrieval": "ArchiveRetrievalCompleted",

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core.errors import GlacierError, invalid, missing
 from ..core.http import Response
-from .context import Context, Handler
+from .engine.context import Context, Handler
 
 MAX_TAGS_PER_VAULT = 50
 MAX_TAGS_PER_REQUEST = 10

@@ -8,8 +8,8 @@ from typing import Any
 from ..core.clock import iso_ms
 from ..core.errors import GlacierError, invalid
 from ..core.http import Response
-from .context import Context, Handler
-from .state import Vault
+from .engine.context import Context, Handler
+from .engine.state import Vault
 
 VAULT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
 MAX_VAULTS = 1000

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..core.errors import GlacierError
-from ..core.http import Response
+from ...core.errors import GlacierError
+from ...core.http import Response
 from .context import Context, Handler
-
-#: one module per area, each exporting ``HANDLERS: dict[operation, handler]``
-AREAS = (
-    "vaults",
-    "archives",
-    "jobs",
-    "notifications",
-    "multipart",
-    "tags",
-    "access_policy",
-    "vault_lock",
-    "retrieval_policy",
-    "capacity",
-)
 
 
 @cache
 def _table() -> dict[str, Handler]:
-    from importlib import import_module
+    """Imported on first use, so that importing the plugin stays cheap."""
+    from .. import archives, multipart, notifications, tags, vaults
+    from ..jobs import handlers as jobs
+    from ..policies import access, capacity, lock, retrieval
 
     table: dict[str, Handler] = {}
-    for area in AREAS:
-        table.update(import_module(f".{area}", __package__).HANDLERS)
+    for area in (
+        vaults,
+        archives,
+        jobs,
+        notifications,
+        multipart,
+        tags,
+        access,
+        lock,
+        retrieval,
+        capacity,
+    ):
+        table.update(area.HANDLERS)
     return table
 
 

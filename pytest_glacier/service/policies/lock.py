@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..core.clock import iso_ms
-from ..core.errors import GlacierError, invalid, not_found
-from ..core.http import Response
-from .context import Context, Handler
-from .policy_eval import policy_from_body
-from .state import Vault, VaultLock
+from ...core.clock import iso_ms
+from ...core.errors import GlacierError, invalid, not_found
+from ...core.http import Response
+from ..engine.context import Context, Handler
+from ..engine.state import Vault, VaultLock
+from .evaluation import policy_from_body
 
 LOCK_WINDOW = dt.timedelta(hours=24)
 

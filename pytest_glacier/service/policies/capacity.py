@@ -12,11 +12,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from ..core.clock import iso_ms
-from ..core.errors import GlacierError
-from ..core.http import Response
-from .context import Context, Handler
-from .state import RegionState
+from ...core.clock import iso_ms
+from ...core.errors import GlacierError
+from ...core.http import Response
+from ..engine.context import Context, Handler
+from ..engine.state import RegionState
 
 MAX_UNITS = 2
 RETRIEVALS_PER_UNIT = 3

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import GlacierError, invalid, missing
-from ..core.routes import OPERATIONS
-from .context import Context
+from ...core.errors import GlacierError, invalid, missing
+from ...core.routes import OPERATIONS
+from ..engine.context import Context
 
 MAX_POLICY_BYTES = 20 * 1024
 VERSIONS = ("2012-10-17", "2008-10-17")

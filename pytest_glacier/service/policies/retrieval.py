@@ -16,11 +16,11 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.errors import GlacierError, missing
-from ..core.http import Response
-from . import schemas
-from .context import Context, Handler
-from .state import RegionState
+from ...core.errors import GlacierError, missing
+from ...core.http import Response
+from ..engine import validation as schemas
+from ..engine.context import Context, Handler
+from ..engine.state import RegionState
 
 #: a Standard retrieval is spread over this many hours when its rate is computed
 RATE_SPREAD_HOURS = 4

@@ -17,14 +17,14 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ..core.errors import GlacierError, missing
-from ..core.http import Request, Response
-from ..core.routes import resolve
-from ..records import Call
+from ...core.errors import GlacierError, missing
+from ...core.http import Request, Response
+from ...core.routes import resolve
+from ...records import Call
+from ..jobs.schedule import observe as settle_jobs
+from ..policies.evaluation import enforce as enforce_policies
 from .context import Context, Handler
-from .policy_eval import enforce as enforce_policies
 from .registry import handler_for
-from .scheduling import observe as settle_jobs
 from .state import Backend
 
 API_VERSION = "2012-06-01"

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import GlacierError, not_found
-from ..core.http import NetworkFault, Request, Response
-from ..core.routes import SUCCESS_STATUS
+from ...core.errors import GlacierError, not_found
+from ...core.http import NetworkFault, Request, Response
+from ...core.routes import SUCCESS_STATUS
 from .state import Backend, RegionState, Vault
 
 

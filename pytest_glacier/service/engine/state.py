@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import GlacierConfig
-from ..core.clock import Clock
-from ..core.ids import IdFactory
-from ..storage import open_store
-from .job_model import Job, Schedule
+from ...config import GlacierConfig
+from ...core.clock import Clock
+from ...core.ids import IdFactory
+from ...storage import open_store
+from ..jobs.model import Job, Schedule
 
 
 def vault_arn(region: str, account_id: str, name: str) -> str:

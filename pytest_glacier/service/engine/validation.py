@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..core.errors import invalid, missing
+from ...core.errors import invalid, missing
 from .schema_check import Check, compile_schema
 
 

@@ -1,6 +1,6 @@
 """InitiateJob, DescribeJob, ListJobs and GetJobOutput.
 
-Jobs complete on simulated time (see ``scheduling``); these handlers only read a job's state
+Jobs complete on simulated time (see ``schedule``); these handlers only read a job's state
 as of now, after the dispatch observer has settled what was due.
 """
 
@@ -13,14 +13,17 @@ import json
 import re
 from typing import Any
 
-from ..core.errors import invalid, not_found
-from ..core.http import Response
-from ..core.treehash import is_tree_hash_aligned, tree_hash
-from . import capacity, job_params, retrieval_policy, select_jobs
-from .context import Context, Handler
-from .job_model import Job, describe, describe_json
-from .state import Vault
-from .vaults import parse_limit
+from ...core.errors import invalid, not_found
+from ...core.http import Response
+from ...core.treehash import is_tree_hash_aligned, tree_hash
+from ..engine.context import Context, Handler
+from ..engine.state import Vault
+from ..policies import capacity
+from ..policies import retrieval as retrieval_policy
+from ..select import run as select_run
+from ..vaults import parse_limit
+from . import parameters
+from .model import Job, describe, describe_json
 
 LIST_JOBS_LIMIT = 50
 STATUS_CODES = ("InProgress", "Succeeded", "Failed")
@@ -30,7 +33,7 @@ RANGE_HEADER = re.compile(r"bytes=([0-9]+)-([0-9]*)")
 def initiate_job(ctx: Context) -> Response:
     vault = ctx.vault()
     schedule = ctx.backend.schedule
-    spec = job_params.parse(ctx, vault, schedule)
+    spec = parameters.parse(ctx, vault, schedule)
     if spec.archive is not None:
         tier = spec.tier or "Standard"
         if spec.select is None:
@@ -46,7 +49,7 @@ def initiate_job(ctx: Context) -> Response:
         vault.arn,
         spec.action,
         now,
-        now + job_params.duration(spec, ctx.backend.config.tier_durations),
+        now + parameters.duration(spec, ctx.backend.config.tier_durations),
         spec.tier,
         spec.description,
         spec.sns_topic,
@@ -69,11 +72,11 @@ def initiate_job(ctx: Context) -> Response:
     }
     if job.select is not None:
         headers["x-amz-job-output-path"] = job.select.output_path(job.job_id)
-        select_jobs.write_job_file(schedule, job, describe(job, now))
+        select_run.write_job_file(schedule, job, describe(job, now))
     return ctx.reply(headers=headers)
 
 
-def _range_tree_hash(spec: job_params.JobSpec) -> str | None:
+def _range_tree_hash(spec: parameters.JobSpec) -> str | None:
     """The tree hash of the retrieved range, when that range is a node of the archive's tree."""
     archive, byte_range = spec.archive, spec.byte_range
     if archive is None or byte_range is None:

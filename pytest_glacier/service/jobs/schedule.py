@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import inventory, select_jobs
-from .job_model import Job, Outcome, describe
-from .notifications import publish
-from .state import Backend, RegionState, Vault
+from ..engine.state import Backend, RegionState, Vault
+from ..notifications import publish
+from ..select import run as select_run
+from . import inventory
+from .model import Job, Outcome, describe
 
 
 def settle(backend: Backend) -> list[dict[str, Any]]:
@@ -62,7 +63,7 @@ def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> O
     ):
         failure = f"The archive was deleted while the job was in progress: {archive.archive_id}"
     if job.select is not None:
-        return select_jobs.complete(backend.schedule, job, failure)
+        return select_run.complete(backend.schedule, job, failure)
     if failure is not None:
         return Outcome("Failed", failure)
     if archive is None:

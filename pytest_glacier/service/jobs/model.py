@@ -2,7 +2,7 @@
 
 A job's status is a pure function of "now" and its schedule: it is InProgress before
 ``completes_at`` and done from then on. What it ends as (Succeeded or Failed, its output) is
-decided once, by the settle step in ``scheduling``, at the first observation after
+decided once, by the settle step in ``schedule``, at the first observation after
 ``completes_at``; every state change goes through a request or the controller, both of which
 settle first, so that decision sees the vault exactly as it was at completion time.
 """
@@ -17,12 +17,12 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.clock import iso_ms
-from ..records import Notification
+from ...core.clock import iso_ms
+from ...records import Notification
 
 if TYPE_CHECKING:
-    from .select_jobs import SelectRequest
-    from .state import Archive
+    from ..engine.state import Archive
+    from ..select.request import SelectRequest
 
 #: how long a completed job and its output stay readable
 OUTPUT_LIFETIME = dt.timedelta(hours=24)

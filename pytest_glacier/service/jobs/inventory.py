@@ -13,9 +13,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 
-from ..core.clock import iso_ms, iso_s
-from .job_model import Job, Outcome, Schedule
-from .state import Archive, Backend, RegionState, Vault
+from ...core.clock import iso_ms, iso_s
+from ..engine.state import Archive, Backend, RegionState, Vault
+from .model import Job, Outcome, Schedule
 
 DAY = dt.timedelta(days=1)
 CSV_HEADER = "ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash\n"

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import invalid, missing, not_found
-from ..core.treehash import is_mb_aligned
-from . import schemas, select_jobs
-from .context import Context
-from .job_model import ACTIONS, InventoryRequest, Schedule
-from .select_jobs import SelectRequest
-from .state import Archive, Vault
+from ...core.errors import invalid, missing, not_found
+from ...core.treehash import is_mb_aligned
+from ..engine import validation as schemas
+from ..engine.context import Context
+from ..engine.state import Archive, Vault
+from ..select.request import SelectRequest
+from ..select.request import parse_request as parse_select_request
+from .model import ACTIONS, InventoryRequest, Schedule
 
 MAX_DESCRIPTION = 1024
 #: Expedited retrievals are quick "except for archives over 250 MB" (the service's own words)
@@ -62,7 +63,7 @@ def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
         raise invalid(f"Invalid SNS topic: {topic}")
     kind = body["Type"]
     if kind == "select":
-        select = select_jobs.parse_request(body)
+        select = parse_select_request(body)
         return JobSpec(
             kind,
             body.get("Tier", "Standard"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..core.errors import not_found
-from ..core.http import Response
-from .context import Context, Handler
-from .policy_eval import policy_from_body
+from ...core.errors import not_found
+from ...core.http import Response
+from ..engine.context import Context, Handler
+from .evaluation import policy_from_body
 
 
 def set_vault_access_policy(ctx: Context) -> Response:

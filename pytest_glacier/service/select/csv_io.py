@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .select_sql import SelectRuntimeError
+from .sql import SelectRuntimeError
 
 #: the service's limits: a record of at most 1 MB, at most 1,048,576 columns
 MAX_RECORD_CHARS = 1024 * 1024

@@ -1,0 +1,1 @@
+"""The engine: one request in, one response out (dispatch, context, state, validation)."""

@@ -1,0 +1,1 @@
+"""What may run: vault access policy and lock, their evaluation, retrieval policy, capacity."""
