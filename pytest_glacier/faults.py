@@ -16,43 +16,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import ERROR_CODES, GlacierError
+from .core.errors import DEFAULT_MESSAGES, ERROR_CODES, GlacierError, error_response
 from .core.http import NETWORK_KINDS, NetworkFault, Response
-from .core.routes import OPERATIONS
-from .service.engine.dispatch import error_response, operation_has_json
+from .core.routes import OPERATIONS, operation_has_json
 
 if TYPE_CHECKING:
     from .service.engine.context import Context
     from .service.engine.dispatch import GlacierService
 
-#: messages of injected errors when the test gives none ([R]: the service's own where known)
-DEFAULT_MESSAGES: dict[str, str] = {
-    "AccessDeniedException": "User is not authorized to perform this operation.",
-    "BadRequest": "The request could not be processed.",
-    "ExpiredTokenException": "The security token included in the request is expired.",
-    "InsufficientCapacityException": (
-        "There is not enough capacity to process this Expedited retrieval request. "
-        "Try again later or purchase provisioned capacity."
-    ),
-    "InvalidParameterValueException": "A parameter of the request is not valid.",
-    "InvalidSignatureException": (
-        "The request signature we calculated does not match the signature you provided."
-    ),
-    "LimitExceededException": "The request exceeds a limit of the service.",
-    "MissingAuthenticationTokenException": "Missing Authentication Token",
-    "MissingParameterValueException": "A required parameter is missing.",
-    "NoLongerSupportedException": (
-        "This API is no longer supported for new accounts. "
-        "Please use Amazon S3 Glacier storage classes instead."
-    ),
-    "PolicyEnforcedException": "InitiateJob request denied by current data retrieval policy.",
-    "RequestTimeoutException": "The request timed out while the service received the body.",
-    "ResourceNotFoundException": "The requested resource was not found.",
-    "SerializationException": "The request body could not be parsed.",
-    "ServiceUnavailableException": "Service is temporarily unavailable. Try again later.",
-    "ThrottlingException": "Rate exceeded",
-    "UnrecognizedClientException": "The security token included in the request is invalid.",
-}
 JOB_FAILED_MESSAGE = "The job failed."
 #: codes that model a condition botocore's retries cannot clear: Expedited capacity is counted
 #: over 5-minute windows, so a retry seconds later meets the same refusal. An injected rule

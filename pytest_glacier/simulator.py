@@ -26,7 +26,7 @@ from .faults import (
 from .records import Call, Notification, Sleep
 from .service.engine.dispatch import GlacierService
 from .service.engine.state import Archive, Backend, Vault
-from .service.jobs.model import describe
+from .service.jobs.model import Schedule, describe
 from .service.jobs.schedule import settle
 from .waiting.timeline import Timeline
 
@@ -50,7 +50,7 @@ class Glacier(ContextDecorator):
         self.config = config
         #: what ids are seeded with besides ``seed`` (the test's node id); reset() keeps it
         self.scope = scope
-        self.backend = Backend(config, scope)
+        self.backend = Backend(config, Schedule(), scope)
         self.service = GlacierService(self.backend)
         #: the fault rules (``faults.rules``); the marker's ``faults`` come first
         self.faults = Faults(self.service)

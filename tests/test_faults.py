@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from pytest_glacier import ConfigError, Glacier, GlacierConfig, InternalError, mock_glacier
-from pytest_glacier.core.errors import ERROR_CODES
+from pytest_glacier.core.errors import DEFAULT_MESSAGES, ERROR_CODES
 from pytest_glacier.core.http import Request
-from pytest_glacier.faults import DEFAULT_MESSAGES, FaultRequest, UnusedFaultRules
+from pytest_glacier.faults import FaultRequest, UnusedFaultRules
 
 HEADERS = {"x-amz-glacier-version": "2012-06-01"}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .http import Response
+
 #: code -> (HTTP status, error type), from the service's error table.
 ERROR_CODES: dict[str, tuple[int, str]] = {
     "AccessDeniedException": (403, "Client"),
@@ -23,6 +25,36 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "ServiceUnavailableException": (500, "Server"),
     "ThrottlingException": (400, "Client"),
     "UnrecognizedClientException": (400, "Client"),
+}
+
+#: each code's message when nothing more precise is known: the service's own where known
+#: ([R]); injected faults without a message and the service's own refusals both use it
+DEFAULT_MESSAGES: dict[str, str] = {
+    "AccessDeniedException": "User is not authorized to perform this operation.",
+    "BadRequest": "The request could not be processed.",
+    "ExpiredTokenException": "The security token included in the request is expired.",
+    "InsufficientCapacityException": (
+        "There is not enough capacity to process this Expedited retrieval request. "
+        "Try again later or purchase provisioned capacity."
+    ),
+    "InvalidParameterValueException": "A parameter of the request is not valid.",
+    "InvalidSignatureException": (
+        "The request signature we calculated does not match the signature you provided."
+    ),
+    "LimitExceededException": "The request exceeds a limit of the service.",
+    "MissingAuthenticationTokenException": "Missing Authentication Token",
+    "MissingParameterValueException": "A required parameter is missing.",
+    "NoLongerSupportedException": (
+        "This API is no longer supported for new accounts. "
+        "Please use Amazon S3 Glacier storage classes instead."
+    ),
+    "PolicyEnforcedException": "InitiateJob request denied by current data retrieval policy.",
+    "RequestTimeoutException": "The request timed out while the service received the body.",
+    "ResourceNotFoundException": "The requested resource was not found.",
+    "SerializationException": "The request body could not be parsed.",
+    "ServiceUnavailableException": "Service is temporarily unavailable. Try again later.",
+    "ThrottlingException": "Rate exceeded",
+    "UnrecognizedClientException": "The security token included in the request is invalid.",
 }
 
 
@@ -60,3 +92,8 @@ def missing(what: str) -> GlacierError:
 
 def not_found(message: str) -> GlacierError:
     return GlacierError("ResourceNotFoundException", message)
+
+
+def error_response(error: GlacierError) -> Response:
+    """The Glacier JSON error response for ``error``."""
+    return Response(error.status, {"content-type": "application/json"}, error.body(), error.code)

@@ -121,3 +121,21 @@ def _no_route(method: str, segments: list[str]) -> GlacierError:
     return GlacierError(
         "BadRequest", f"No Glacier operation matches {method} /{'/'.join(segments)}"
     )
+
+
+#: operations whose body is JSON (its members are recorded in ``Call.params``)
+JSON_OPERATIONS = frozenset(
+    {
+        "InitiateJob",
+        "SetVaultNotifications",
+        "SetVaultAccessPolicy",
+        "InitiateVaultLock",
+        "AddTagsToVault",
+        "RemoveTagsFromVault",
+        "SetDataRetrievalPolicy",
+    }
+)
+
+
+def operation_has_json(operation: str) -> bool:
+    return operation in JSON_OPERATIONS

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import GlacierError
-from ..service.engine.dispatch import error_response
+from ..core.errors import GlacierError, error_response
 from .wsgi import status_line
 
 if TYPE_CHECKING:

@@ -11,22 +11,10 @@ from ..core.http import Response
 from ..core.treehash import MIB, TreeHasher, reduce_digests
 from ..storage import ArchiveBytes, Chunk
 from .engine.context import Context, Handler
+from .engine.rules import check_description
 from .engine.state import Archive
 
 MAX_ARCHIVE_SIZE = 4 * 1024**3
-MAX_DESCRIPTION = 1024
-
-
-def check_description(description: str | None) -> str:
-    """An archive description: at most 1,024 printable ASCII characters."""
-    if description is None:
-        return ""
-    if len(description) > MAX_DESCRIPTION or any(not " " <= c <= "~" for c in description):
-        raise invalid(
-            "Invalid archive description: it must be at most 1024 characters, each a "
-            "printable ASCII character (0x20-0x7E)"
-        )
-    return description
 
 
 def digests(data: bytes | memoryview) -> tuple[str, str]:
@@ -102,7 +90,7 @@ def upload_archive(ctx: Context) -> Response:
 
 def _check_archive(ctx: Context, size: int, tree: str) -> str:
     """The checks after the payload hashes, in the service's order; returns the description."""
-    description = check_description(ctx.header("x-amz-archive-description"))
+    description = check_description(ctx.header("x-amz-archive-description"), "archive") or ""
     if not 1 <= size <= MAX_ARCHIVE_SIZE:
         raise invalid(
             f"Invalid archive size: {size}. An archive must be between 1 byte and "

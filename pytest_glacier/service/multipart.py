@@ -17,10 +17,10 @@ from ..core.clock import iso_ms
 from ..core.errors import invalid, missing, not_found
 from ..core.http import Response
 from ..core.treehash import MIB, combine
-from .archives import check_description, check_tree_hash, store_archive, verify_payload
+from .archives import check_tree_hash, store_archive, verify_payload
 from .engine.context import Context, Handler
+from .engine.rules import check_description, parse_limit
 from .engine.state import Part, Upload, Vault
-from .vaults import parse_limit
 
 MIN_PART_SIZE = MIB
 MAX_PART_SIZE = 4 * 1024**3
@@ -93,7 +93,7 @@ def initiate_multipart_upload(ctx: Context) -> Response:
     part_size = parse_part_size(ctx.header("x-amz-part-size"))
     description = ctx.header("x-amz-archive-description")
     if description is not None:
-        description = check_description(description.lstrip(" "))
+        description = check_description(description.lstrip(" "), "archive") or ""
     now = ctx.now()
     upload = Upload(ctx.backend.ids.upload_id(), vault.name, description, part_size, now, now)
     upload_records(vault, now)[upload.upload_id] = upload

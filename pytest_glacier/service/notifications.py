@@ -8,6 +8,7 @@ apply, as the service does. Glacier never checks that a topic exists, so neither
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from ..core.errors import invalid, missing, not_found
@@ -16,9 +17,9 @@ from ..records import Notification
 from .engine import validation as schemas
 from .engine.context import Context, Handler
 from .engine.state import Vault
-from .jobs.model import Job
-from .jobs.parameters import SNS_TOPIC
 
+#: an SNS topic ARN as InitiateJob and SetVaultNotifications accept it
+SNS_TOPIC = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 EVENTS = {
     "ArchiveRetrieval": "ArchiveRetrievalCompleted",
     "InventoryRetrieval": "InventoryRetrievalCompleted",
@@ -51,11 +52,13 @@ def delete_vault_notifications(ctx: Context) -> Response:
     return ctx.reply()
 
 
-def publish(vault: Vault, job: Job, message: dict[str, Any]) -> list[Notification]:
-    """The messages a completed job sends, in the order they are sent."""
-    topics = [job.sns_topic] if job.sns_topic is not None else []
+def publish(
+    vault: Vault, action: str, job_topic: str | None, message: dict[str, Any]
+) -> list[Notification]:
+    """The messages a completed job (of ``action``, naming ``job_topic``) sends, in order."""
+    topics = [job_topic] if job_topic is not None else []
     config = vault.notification_config
-    if config is not None and EVENTS[job.action] in config["Events"]:
+    if config is not None and EVENTS[action] in config["Events"]:
         topics.append(config["SNSTopic"])
     return [Notification(topic, copy.deepcopy(message)) for topic in topics]
 

@@ -9,6 +9,7 @@ from ..core.clock import iso_ms
 from ..core.errors import GlacierError, invalid
 from ..core.http import Response
 from .engine.context import Context, Handler
+from .engine.rules import parse_limit
 from .engine.state import Vault
 
 VAULT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
@@ -77,15 +78,6 @@ def list_vaults(ctx: Context) -> Response:
             "Marker": ctx.vault_arn(rest[0]) if rest else None,
         }
     )
-
-
-def parse_limit(value: str | None, maximum: int) -> int:
-    """A list ``limit`` query value: 1..maximum (larger values are capped, as the service does)."""
-    if value is None:
-        return maximum
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise invalid(f"Invalid limit: '{value}'. The limit must be a positive integer.")
-    return min(int(value), maximum)
 
 
 def delete_vault(ctx: Context) -> Response:

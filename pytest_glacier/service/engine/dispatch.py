@@ -17,9 +17,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ...core.errors import GlacierError, missing
+from ...core.errors import GlacierError, error_response, missing
 from ...core.http import Request, Response
-from ...core.routes import resolve
+from ...core.routes import operation_has_json, resolve
 from ...records import Call
 from ..jobs.schedule import observe as settle_jobs
 from ..policies.evaluation import enforce as enforce_policies
@@ -31,19 +31,6 @@ API_VERSION = "2012-06-01"
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
 #: the service's own host names: an unsigned request's region is in them
 _HOST = re.compile(r"glacier(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?(?::\d+)?")
-
-#: operations whose body is JSON (its members are recorded in ``Call.params``)
-JSON_OPERATIONS = frozenset(
-    {
-        "InitiateJob",
-        "SetVaultNotifications",
-        "SetVaultAccessPolicy",
-        "InitiateVaultLock",
-        "AddTagsToVault",
-        "RemoveTagsFromVault",
-        "SetDataRetrievalPolicy",
-    }
-)
 
 #: operations that hash large bodies before taking the state lock themselves
 SELF_LOCKING = frozenset({"UploadArchive", "UploadMultipartPart"})
@@ -151,14 +138,6 @@ def _region(request: Request, configured: str) -> str:
     return host.group(1) if host else configured
 
 
-def operation_has_json(operation: str) -> bool:
-    return operation in JSON_OPERATIONS
-
-
-def error_response(error: GlacierError) -> Response:
-    return Response(error.status, {"content-type": "application/json"}, error.body(), error.code)
-
-
 def _json_members(request: Request) -> dict[str, Any]:
     try:
         body = request.json()
@@ -167,4 +146,4 @@ def _json_members(request: Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-__all__ = ["GlacierService", "Handler", "Interceptor", "error_response"]
+__all__ = ["GlacierService", "Handler", "Interceptor"]

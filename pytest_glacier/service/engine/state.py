@@ -7,13 +7,15 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...config import GlacierConfig
 from ...core.clock import Clock
 from ...core.ids import IdFactory
 from ...storage import open_store
-from ..jobs.model import Job, Schedule
+
+if TYPE_CHECKING:  # the config and the jobs' schedule are handed in: they live above
+    from ...config import GlacierConfig
+    from ..jobs.model import Job, Schedule
 
 
 def vault_arn(region: str, account_id: str, name: str) -> str:
@@ -140,7 +142,7 @@ class RegionState:
 class Backend:
     """All state of one double, its clock and its id source, behind one re-entrant lock."""
 
-    def __init__(self, config: GlacierConfig, scope: str = "") -> None:
+    def __init__(self, config: GlacierConfig, schedule: Schedule, scope: str = "") -> None:
         self.config = config
         self.clock = Clock(config.clock, config.start, config.time_scale)
         self.ids = IdFactory(config.seed, scope)
@@ -150,7 +152,7 @@ class Backend:
         #: means the job will end Failed at its completion time (fault injection)
         self.job_fault_hooks: list[Callable[[dict[str, Any]], str | None]] = []
         #: jobs waiting to complete, and the notifications completions published
-        self.schedule = Schedule()
+        self.schedule = schedule
         #: archive bytes: in memory, or in files of a temporary directory (config ``storage``)
         self.store = open_store(config.storage)
 

@@ -17,11 +17,11 @@ from ...core.errors import invalid, not_found
 from ...core.http import Response
 from ...core.treehash import is_tree_hash_aligned, tree_hash
 from ..engine.context import Context, Handler
+from ..engine.rules import parse_limit
 from ..engine.state import Vault
 from ..policies import capacity
 from ..policies import retrieval as retrieval_policy
 from ..select import run as select_run
-from ..vaults import parse_limit
 from . import parameters
 from .model import Job, describe, describe_json
 
@@ -72,7 +72,7 @@ def initiate_job(ctx: Context) -> Response:
     }
     if job.select is not None:
         headers["x-amz-job-output-path"] = job.select.output_path(job.job_id)
-        select_run.write_job_file(schedule, job, describe(job, now))
+        select_run.write_job_file(schedule.s3_objects, job.job_id, job.select, describe(job, now))
     return ctx.reply(headers=headers)
 
 

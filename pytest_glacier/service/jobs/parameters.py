@@ -16,17 +16,17 @@ from ...core.errors import invalid, missing, not_found
 from ...core.treehash import is_mb_aligned
 from ..engine import validation as schemas
 from ..engine.context import Context
+from ..engine.rules import check_description
 from ..engine.state import Archive, Vault
+from ..notifications import SNS_TOPIC
 from ..select.request import SelectRequest
 from ..select.request import parse_request as parse_select_request
 from .model import ACTIONS, InventoryRequest, Schedule
 
-MAX_DESCRIPTION = 1024
 #: Expedited retrievals are quick "except for archives over 250 MB" (the service's own words)
 LARGE_EXPEDITED_BYTES = 250 * 1024 * 1024
 RANGE = re.compile(r"([0-9]+)-([0-9]+)")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z")
-SNS_TOPIC = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
     if body is None or body == {}:
         raise missing("Job Parameters")
     schemas.check("initiate_job", body)
-    description = _description(body.get("Description"))
+    description = check_description(body.get("Description"), "job")
     topic = body.get("SNSTopic")
     if topic is not None and not SNS_TOPIC.fullmatch(topic):
         raise invalid(f"Invalid SNS topic: {topic}")
@@ -106,17 +106,6 @@ def duration(spec: JobSpec, tiers: Mapping[str, dt.timedelta]) -> dt.timedelta:
         periods = math.ceil(scanned / LARGE_EXPEDITED_BYTES)
         return max(base, min(base * periods, tiers["Standard"]))
     return base
-
-
-def _description(value: str | None) -> str | None:
-    if value is not None and (
-        len(value) > MAX_DESCRIPTION or any(not " " <= c <= "~" for c in value)
-    ):
-        raise invalid(
-            "Invalid job description: it must be at most 1024 characters, each a printable "
-            "ASCII character (0x20-0x7E)"
-        )
-    return value
 
 
 def _archive(vault: Vault, archive_id: str) -> Archive:

@@ -49,7 +49,7 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
         return None
     job.outcome = _outcome(backend, region, vault, job)
     message = describe(job, job.completes_at)
-    backend.schedule.notifications.extend(publish(vault, job, message))
+    backend.schedule.notifications.extend(publish(vault, job.action, job.sns_topic, message))
     return message
 
 
@@ -63,7 +63,9 @@ def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> O
     ):
         failure = f"The archive was deleted while the job was in progress: {archive.archive_id}"
     if job.select is not None:
-        return select_run.complete(backend.schedule, job, failure)
+        assert archive is not None
+        objects = backend.schedule.s3_objects
+        return Outcome(*select_run.complete(objects, job.job_id, job.select, archive.data, failure))
     if failure is not None:
         return Outcome("Failed", failure)
     if archive is None:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...core.clock import iso_ms
-from ...core.errors import GlacierError
+from ...core.errors import DEFAULT_MESSAGES, GlacierError
 from ...core.http import Response
 from ..engine.context import Context, Handler
 from ..engine.state import RegionState
@@ -21,10 +21,7 @@ from ..engine.state import RegionState
 MAX_UNITS = 2
 RETRIEVALS_PER_UNIT = 3
 WINDOW = dt.timedelta(minutes=5)
-INSUFFICIENT = (
-    "There is not enough capacity to process this Expedited retrieval request. "
-    "Try again later or purchase provisioned capacity."
-)
+INSUFFICIENT = DEFAULT_MESSAGES["InsufficientCapacityException"]
 
 
 @dataclass(frozen=True)

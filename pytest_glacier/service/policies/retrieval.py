@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ...core.errors import GlacierError, missing
+from ...core.errors import DEFAULT_MESSAGES, GlacierError, missing
 from ...core.http import Response
 from ..engine import validation as schemas
 from ..engine.context import Context, Handler
@@ -24,7 +24,7 @@ from ..engine.state import RegionState
 
 #: a Standard retrieval is spread over this many hours when its rate is computed
 RATE_SPREAD_HOURS = 4
-DENIED = "InitiateJob request denied by current data retrieval policy."
+DENIED = DEFAULT_MESSAGES["PolicyEnforcedException"]
 
 
 def get_data_retrieval_policy(ctx: Context) -> Response:

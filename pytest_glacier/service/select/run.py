@@ -11,48 +11,52 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .csv_io import CsvOutput, decode, read_records, write_records
 from .request import SelectRequest
 from .sql import SelectRuntimeError, Value, compile_query, render
 
-if TYPE_CHECKING:
-    from ..jobs.model import Job, Outcome, Schedule
+#: where select output goes: ``s3://<bucket>/<key>`` -> object bytes
+Objects = dict[str, bytes]
 
 #: results are split into parts of about this many bytes (at record boundaries)
 PART_BYTES = 16 * 1024 * 1024
 
 
-def write_job_file(schedule: Schedule, job: Job, description: dict[str, Any]) -> None:
+def write_job_file(
+    objects: Objects, job_id: str, select: SelectRequest, description: dict[str, Any]
+) -> None:
     """``job.txt``: the job as DescribeJob shows it at initiation, written once."""
-    assert job.select is not None
-    body = json.dumps(description, indent=2).encode()
-    schedule.s3_objects[job.select.url(job.job_id, "job.txt")] = body
+    objects[select.url(job_id, "job.txt")] = json.dumps(description, indent=2).encode()
 
 
-def complete(schedule: Schedule, job: Job, failure: str | None) -> Outcome:
-    """Run the job's query now; write its results or its errors. ``failure``: fail with it."""
-    from ..jobs.model import Outcome
+def complete(
+    objects: Objects,
+    job_id: str,
+    select: SelectRequest,
+    data: bytes | memoryview,
+    failure: str | None,
+) -> tuple[str, str]:
+    """Run the query now; write its results or its errors. ``failure``: fail with it.
 
-    select = job.select
-    archive = job.archive
-    assert select is not None and archive is not None
+    Returns the job's (StatusCode, StatusMessage).
+    """
     if failure is not None:
-        return _fail(schedule, job, "JobFailed", failure, None)
+        return _fail(objects, job_id, select, "JobFailed", failure, None)
     try:
-        rows = list(_run(select, archive.data))
+        rows = list(_run(select, data))
     except SelectRuntimeError as error:
         where = f" (record {error.record})" if error.record is not None else ""
-        return _fail(schedule, job, error.code, f"{error.message}{where}", error.record)
+        return _fail(objects, job_id, select, error.code, f"{error.message}{where}", error.record)
     urls = []
     for index, part in enumerate(_parts(rows, select.output)):
-        name = hashlib.sha256(f"{job.job_id}/{index}".encode()).hexdigest()[:20]
-        urls.append(select.url(job.job_id, f"results/{name}"))
-        schedule.s3_objects[urls[-1]] = part
+        name = hashlib.sha256(f"{job_id}/{index}".encode()).hexdigest()[:20]
+        urls.append(select.url(job_id, f"results/{name}"))
+        objects[urls[-1]] = part
     manifest = "".join(f"{url}\n" for url in urls).encode()
-    schedule.s3_objects[select.url(job.job_id, "result_manifest.txt")] = manifest
-    return Outcome("Succeeded", "Succeeded")
+    objects[select.url(job_id, "result_manifest.txt")] = manifest
+    return "Succeeded", "Succeeded"
 
 
 def _run(select: SelectRequest, data: bytes | memoryview) -> Iterator[Sequence[Value]]:
@@ -81,16 +85,19 @@ def _parts(rows: list[Sequence[Value]], output: CsvOutput) -> Iterator[bytes]:
         yield write_records(taken, output).encode()
 
 
-def _fail(schedule: Schedule, job: Job, code: str, message: str, record: int | None) -> Outcome:
+def _fail(
+    objects: Objects,
+    job_id: str,
+    select: SelectRequest,
+    code: str,
+    message: str,
+    record: int | None,
+) -> tuple[str, str]:
     """Write the error object and the error manifest; the job ends Failed with ``message``."""
-    from ..jobs.model import Outcome
-
-    select = job.select
-    assert select is not None
-    error: dict[str, Any] = {"JobId": job.job_id, "ErrorCode": code, "ErrorMessage": message}
+    error: dict[str, Any] = {"JobId": job_id, "ErrorCode": code, "ErrorMessage": message}
     if record is not None:
         error["RecordNumber"] = record
-    url = select.url(job.job_id, "errors/" + hashlib.sha256(job.job_id.encode()).hexdigest()[:20])
-    schedule.s3_objects[url] = json.dumps(error, indent=2).encode()
-    schedule.s3_objects[select.url(job.job_id, "error_manifest.txt")] = f"{url}\n".encode()
-    return Outcome("Failed", f"{code}: {message}")
+    url = select.url(job_id, "errors/" + hashlib.sha256(job_id.encode()).hexdigest()[:20])
+    objects[url] = json.dumps(error, indent=2).encode()
+    objects[select.url(job_id, "error_manifest.txt")] = f"{url}\n".encode()
+    return "Failed", f"{code}: {message}"
