@@ -278,7 +278,6 @@ class Faults:
         #: cleared when the test already failed, so teardown does not pile on
         self.strict = True
         service.interceptors.append(self.intercept)
-        service.backend.job_fault_hooks.append(self.fail_job)
 
     @property
     def _service(self) -> GlacierService:
@@ -340,10 +339,9 @@ class Faults:
                 answer.claim()
                 if invocation and answer.code in CALL_SCOPED_CODES:
                     self._refused_calls[invocation] = answer
-        if latency:
-            spend(self._service, latency)
-            for observe in self._service.observers:
-                observe()
+        ctx.latency += latency
+        if ctx.operation == "InitiateJob" and any(isinstance(r, JobFaultRule) for r in self.rules):
+            ctx.fail_job = self.fail_job
         if ctx.network is not None and ctx.network.kind == "reset":
             return Response(0, network=ctx.network)  # dropped before it reached the service
         return None if answer is None else error_response(answer.error)

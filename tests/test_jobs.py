@@ -476,11 +476,11 @@ def test_fault_hook_fails_the_job_at_its_completion_time(
 ) -> None:
     seen: list[dict[str, Any]] = []
 
-    def hook(job: dict[str, Any]) -> str | None:
+    def bulk(job: dict[str, Any]) -> bool:
         seen.append(job)
-        return "Injected failure" if job["Tier"] == "Bulk" else None
+        return bool(job["Tier"] == "Bulk")
 
-    glacier.backend.job_fault_hooks.insert(0, hook)
+    glacier.fail_jobs(times=None, match=bulk, message="Injected failure")
     archive_id = upload(client, b"x")
     ok, bad = retrieve(client, archive_id), retrieve(client, archive_id, Tier="Bulk")
     assert [j["JobId"] for j in seen] == [ok, bad]

@@ -162,7 +162,7 @@ def test_configuration_at_completion_time_decides(
 
 def test_failed_jobs_notify_too(client: Any, glacier: Glacier, vault: str) -> None:
     configure(client, BOTH)
-    glacier.backend.job_fault_hooks.insert(0, lambda job: "Simulated failure")
+    glacier.fail_jobs(times=None, message="Simulated failure")
     _jobs(client)
     glacier.complete_jobs()
     assert [n.message["StatusCode"] for n in glacier.notifications] == ["Failed", "Failed"]

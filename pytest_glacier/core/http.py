@@ -10,18 +10,14 @@ from typing import IO, Any, TypeAlias
 from urllib.parse import parse_qsl, unquote
 
 Body: TypeAlias = "bytes | bytearray | memoryview | IO[bytes]"
-Headers: TypeAlias = "Mapping[str, str] | Iterable[tuple[str, str]]"
+Headers: TypeAlias = "Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]"
 _UNPARSED: Any = object()
 
 
 def lower_keys(headers: Headers) -> dict[str, str]:
     """Header names are case-insensitive; the core keeps them lower-case."""
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k).lower(): v if type(v) is str else _text(v) for k, v in items}
-
-
-def _text(value: str | bytes) -> str:
-    return value if isinstance(value, str) else value.decode("latin-1")
+    return {str(k).lower(): v if isinstance(v, str) else v.decode("latin-1") for k, v in items}
 
 
 @dataclass(eq=False)

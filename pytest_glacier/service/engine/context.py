@@ -23,13 +23,25 @@ class Context:
     region: RegionState
     #: a transport fault to enact on the answer, once the handler ran
     network: NetworkFault | None = None
+    #: simulated latency the fault rules add before the request is served
+    latency: dt.timedelta = dt.timedelta()
+    #: set by the fault rules when a new job may be failed: DescribeJob dict -> StatusMessage
+    fail_job: Callable[[dict[str, Any]], str | None] | None = None
+    #: the request's instant, read from the clock once (again only after injected latency)
+    _now: dt.datetime | None = None
 
     @property
     def account_id(self) -> str:
         return self.region.account_id
 
     def now(self) -> dt.datetime:
-        return self.backend.now()
+        now = self._now
+        if now is None:
+            now = self._now = self.backend.now()
+        return now
+
+    def clock_moved(self) -> None:
+        self._now = None
 
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name)

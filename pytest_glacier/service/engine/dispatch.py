@@ -10,6 +10,7 @@ test fails loudly.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import re
 import threading
@@ -21,7 +22,7 @@ from ...core.errors import GlacierError, error_response, missing
 from ...core.http import Request, Response
 from ...core.routes import operation_has_json, resolve
 from ...records import Call
-from ..jobs.schedule import observe as settle_jobs
+from ..jobs.schedule import settle as settle_jobs
 from ..policies.evaluation import enforce as enforce_policies
 from .context import Context, Handler
 from .registry import handler_for
@@ -47,8 +48,8 @@ class GlacierService:
         self.internal_errors: list[str] = []
         #: run before the handler; the first non-None response answers the request
         self.interceptors: list[Interceptor] = []
-        #: run at the start of every request, so time-driven effects happen when observed
-        self.observers: list[Callable[[], None]] = [lambda: settle_jobs(backend)]
+        #: told of every request as it starts (after due jobs are settled)
+        self.observers: list[Callable[[], None]] = []
         self._calls_lock = threading.Lock()
         #: (instant, its Date header): frozen time repeats the same instant call after call
         self._date: tuple[Any, str] = (None, "")
@@ -77,7 +78,7 @@ class GlacierService:
             )
         if context is not None and context.network is not None and response.network is None:
             response.network = context.network
-        self._finish(response, request_id)
+        self._finish(response, request_id, context.now() if context else self.backend.now())
         fault = response.network.kind if response.network is not None else None
         call = Call(operation, response.status, response.error_code, params, request_id, fault)
         with self._calls_lock:
@@ -98,12 +99,22 @@ class GlacierService:
         return Context(request, operation, params, self.backend, region)
 
     def _run(self, context: Context) -> Response:
+        backend = self.backend
+        settle_jobs(backend, context.now())
         for observe in self.observers:
             observe()
+        answer = None
         for intercept in self.interceptors:
             answer = intercept(context)
             if answer is not None:
-                return answer
+                break
+        if context.latency:
+            with backend.lock:
+                backend.clock.advance(context.latency)
+            context.clock_moved()
+            settle_jobs(backend, context.now())
+        if answer is not None:
+            return answer
         handler = handler_for(context.operation)
         if context.operation in SELF_LOCKING:
             with self.backend.lock:
@@ -113,18 +124,17 @@ class GlacierService:
             enforce_policies(context)
             return handler(context)
 
-    def _date_header(self) -> str:
-        now = self.backend.now()
+    def _date_header(self, now: dt.datetime) -> str:
         moment, text = self._date
         if moment != now:
             text = email.utils.format_datetime(now, usegmt=True)
             self._date = (now, text)
         return text
 
-    def _finish(self, response: Response, request_id: str) -> None:
+    def _finish(self, response: Response, request_id: str, now: dt.datetime) -> None:
         headers = response.headers
         headers["x-amzn-requestid"] = request_id
-        headers["date"] = self._date_header()
+        headers["date"] = self._date_header(now)
         if isinstance(response.body, bytes | memoryview):
             headers["content-length"] = str(len(response.body))
 

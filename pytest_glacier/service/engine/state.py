@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -148,9 +147,6 @@ class Backend:
         self.ids = IdFactory(config.seed, scope)
         self.lock = threading.RLock()
         self.regions: dict[tuple[str, str], RegionState] = {}
-        #: asked when a job is created, with its DescribeJob-shaped dict: a StatusMessage
-        #: means the job will end Failed at its completion time (fault injection)
-        self.job_fault_hooks: list[Callable[[dict[str, Any]], str | None]] = []
         #: jobs waiting to complete, and the notifications completions published
         self.schedule = schedule
         #: archive bytes: in memory, or in files of a temporary directory (config ``storage``)

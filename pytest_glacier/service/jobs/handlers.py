@@ -61,11 +61,8 @@ def initiate_job(ctx: Context) -> Response:
     )
     vault.jobs[job.job_id] = job
     schedule.add(job)
-    for hook in ctx.backend.job_fault_hooks:
-        failure = hook(describe(job, now))
-        if failure is not None:
-            job.injected_failure = failure
-            break
+    if ctx.fail_job is not None:
+        job.injected_failure = ctx.fail_job(describe(job, now))
     headers = {
         "location": f"/{ctx.account_id}/vaults/{vault.name}/jobs/{job.job_id}",
         "x-amz-job-id": job.job_id,

@@ -9,6 +9,7 @@ in daily inventory mode it also takes the snapshots that fell due in between.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..engine.state import Backend, RegionState, Vault
@@ -18,11 +19,13 @@ from . import inventory
 from .model import Job, Outcome, describe
 
 
-def settle(backend: Backend) -> list[dict[str, Any]]:
-    """Complete the jobs due by now; their DescribeJob dicts, in completion order."""
+def settle(backend: Backend, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Complete the jobs due by ``now`` (default: the clock's now); their DescribeJob dicts, in
+    completion order."""
     with backend.lock:
         schedule = backend.schedule
-        now = backend.now()
+        if now is None:
+            now = backend.now()
         daily = backend.config.inventory == "daily"
         completed = []
         while (job := schedule.pop_due(now)) is not None:
@@ -34,11 +37,6 @@ def settle(backend: Backend) -> list[dict[str, Any]]:
         if daily:
             inventory.take_snapshots(backend, now)
         return completed
-
-
-def observe(backend: Backend) -> None:
-    """The dispatch observer: settle before any request is answered."""
-    settle(backend)
 
 
 def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
