@@ -19,6 +19,10 @@ DEFAULT_TIER_DURATIONS: dict[str, dt.timedelta] = {
 }
 
 
+#: the largest ``time_scale``: a 12-hour Bulk job then completes in 0.04 s of wall time
+MAX_TIME_SCALE = 1e6
+
+
 class ConfigError(TypeError):
     """A configuration key or value the double cannot use."""
 
@@ -48,6 +52,12 @@ class GlacierConfig:
     #: "simulated": code under test sleeps (time.sleep, asyncio) on the frozen clock;
     #: "real": they really wait. With clock="real", sleeps are always real.
     sleep: str = "simulated"
+    #: check each request's SigV4 signature: False (default), True (the double's own fake
+    #: credentials), or a mapping of access key id -> secret key, or -> {"secret_access_key",
+    #: "account_id"} (requests signed with that key act in that account)
+    verify_signatures: bool | Mapping[str, Any] = False
+    #: the local server's admin endpoint requires this token (None: no token asked)
+    admin_token: str | None = None
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -72,17 +82,13 @@ class GlacierConfig:
             options["tier_durations"] = _tier_durations(options["tier_durations"])
         if "faults" in options:
             options["faults"] = _faults(options["faults"])
+        if "verify_signatures" in options:
+            options["verify_signatures"] = _signing_keys(options["verify_signatures"])
         if options.get("retrieval_policy") is not None:
             options["retrieval_policy"] = _retrieval_policy(options["retrieval_policy"])
         config = cls(**options)
         config._check()
         return config
-
-    def merged(self, **options: Any) -> GlacierConfig:
-        """This config with ``options`` laid over it (validated the same way)."""
-        base = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        base.update(options)
-        return GlacierConfig.build(**base)
 
     def _check(self) -> None:
         if not re.fullmatch(r"\d{12}", self.account_id):
@@ -95,8 +101,19 @@ class GlacierConfig:
             raise ConfigError(f"sleep must be 'simulated' or 'real', got {self.sleep!r}")
         if self.inventory not in ("live", "daily"):
             raise ConfigError(f"inventory must be 'live' or 'daily', got {self.inventory!r}")
-        if not self.time_scale > 0:
-            raise ConfigError(f"time_scale must be positive, got {self.time_scale!r}")
+        if (
+            isinstance(self.time_scale, bool)
+            or not isinstance(self.time_scale, int | float)
+            or not 0 < self.time_scale <= MAX_TIME_SCALE
+        ):
+            raise ConfigError(
+                f"time_scale must be a number above 0 and at most {MAX_TIME_SCALE:g}, "
+                f"got {self.time_scale!r}"
+            )
+        if self.admin_token is not None and (
+            not isinstance(self.admin_token, str) or not self.admin_token
+        ):
+            raise ConfigError(f"admin_token must be a non-empty string, got {self.admin_token!r}")
         if self.clock == "frozen" and self.time_scale != 1.0:
             raise ConfigError("time_scale only applies to clock='real'")
         if self.expedited_capacity is not None and (
@@ -114,6 +131,40 @@ class GlacierConfig:
                 "free_tier_bytes_per_day must be a byte count >= 0, "
                 f"got {self.free_tier_bytes_per_day!r}"
             )
+
+
+def _signing_keys(value: Any) -> bool | dict[str, dict[str, str | None]]:
+    """``verify_signatures`` as {access key id: {"secret_access_key", "account_id"}}."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(
+            "verify_signatures must be True, False or a non-empty mapping of access key ids "
+            f"to secret keys, got {value!r}"
+        )
+    keys: dict[str, dict[str, str | None]] = {}
+    for key, entry in value.items():
+        if isinstance(entry, str):
+            entry = {"secret_access_key": entry}
+        if (
+            not isinstance(key, str)
+            or not isinstance(entry, Mapping)
+            or not isinstance(entry.get("secret_access_key"), str)
+            or set(entry) - {"secret_access_key", "account_id"}
+        ):
+            raise ConfigError(
+                f"verify_signatures[{key!r}] must be a secret key string or "
+                f'{{"secret_access_key": ..., "account_id": ...}}, got {entry!r}'
+            )
+        account = entry.get("account_id")
+        if account is not None and not (
+            isinstance(account, str) and re.fullmatch(r"\d{12}", account)
+        ):
+            raise ConfigError(
+                f"verify_signatures[{key!r}]: account_id must be 12 digits, got {account!r}"
+            )
+        keys[key] = {"secret_access_key": entry["secret_access_key"], "account_id": account}
+    return keys
 
 
 def _faults(value: Any) -> tuple[Mapping[str, Any], ...]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import inspect
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeVar, overload
 
 from .core.errors import DEFAULT_MESSAGES, ERROR_CODES, GlacierError, error_response
 from .core.http import NETWORK_KINDS, NetworkFault, Response
@@ -126,7 +128,12 @@ class Rule:
 
 
 class FaultRule(Rule):
-    """Answers matching requests with an AWS-shaped error before the handler runs."""
+    """Answer the next ``times`` matching requests (None: all) with the error ``code``.
+
+    ``match`` is a callable on a ``FaultRequest`` or a dict of expected parameter values
+    (path, query and JSON body members, as in ``calls``). A rule not used up by the end
+    of the test fails it unless ``optional=True``.
+    """
 
     verb = "inject"
 
@@ -181,7 +188,10 @@ class FaultRule(Rule):
 
 
 class JobFaultRule(Rule):
-    """Makes matching new jobs end ``Failed`` at their completion time."""
+    """Make the next ``times`` matching new jobs end Failed at their completion time.
+
+    ``match`` is a callable on the job's DescribeJob dict or a dict of expected fields.
+    """
 
     verb = "fail_jobs"
 
@@ -200,7 +210,7 @@ class JobFaultRule(Rule):
 
 
 class LatencyRule(Rule):
-    """Moves simulated time forward before matching requests are answered."""
+    """Move simulated time by ``delta`` (a timedelta or seconds) before matching requests."""
 
     verb = "add_latency"
 
@@ -226,7 +236,13 @@ class LatencyRule(Rule):
 
 
 class NetworkRule(Rule):
-    """A transport fault on matching requests: see ``NetworkFault`` for the kinds."""
+    """A transport fault on the next ``times`` matching requests (None: all).
+
+    ``"reset"``: the connection drops before the request is handled (nothing changes);
+    ``"timeout"``: the request is handled, then the client times out waiting for the
+    answer (its retry repeats the request); ``"truncate"``: the response body ends after
+    ``after_bytes`` bytes. Matched and checked at teardown like ``inject()``.
+    """
 
     verb = "inject_network"
 
@@ -285,7 +301,7 @@ class Faults:
         assert service is not None, "the double these fault rules belong to is gone"
         return service
 
-    def add(self, rule: Rule) -> Rule:
+    def add(self, rule: AnyRule) -> AnyRule:
         with self._lock:
             self.rules.append(rule)
         return rule
@@ -372,6 +388,51 @@ class Faults:
             )
 
 
+P = ParamSpec("P")
+AnyRule = TypeVar("AnyRule", bound=Rule)
+
+
+class _HasFaults(Protocol):
+    faults: Faults
+
+
+class AddsRule(Generic[P, AnyRule]):
+    """A controller method taking a rule's own parameters: it builds the rule and adds it.
+
+    The rule class is the one place its parameters and their documentation are written.
+    """
+
+    def __init__(self, kind: Callable[P, AnyRule]) -> None:
+        self._kind = kind
+        self.__doc__ = kind.__doc__
+
+    @overload
+    def __get__(self, double: None, owner: type | None = None) -> AddsRule[P, AnyRule]: ...
+
+    @overload
+    def __get__(self, double: _HasFaults, owner: type | None = None) -> Callable[P, AnyRule]: ...
+
+    def __get__(
+        self, double: _HasFaults | None, owner: type | None = None
+    ) -> AddsRule[P, AnyRule] | Callable[P, AnyRule]:
+        if double is None:
+            return self
+        faults, kind = double.faults, self._kind
+
+        @functools.wraps(kind)
+        def add(*args: P.args, **kwargs: P.kwargs) -> AnyRule:
+            return faults.add(kind(*args, **kwargs))
+
+        add.__signature__ = self._signature  # type: ignore[attr-defined]
+        return add
+
+    @functools.cached_property
+    def _signature(self) -> inspect.Signature:
+        """The rule's parameters, returning the rule (as ``help()`` and IDEs show it)."""
+        kind: Any = self._kind
+        return inspect.signature(kind).replace(return_annotation=kind.__name__)
+
+
 def retry_backoff(attempts: int) -> dt.timedelta:
     """The simulated time one botocore retry sleep takes: its backoff ceiling, no jitter.
 
@@ -430,6 +491,7 @@ def _hint(word: str, choices: Iterable[str]) -> str:
 
 
 __all__ = [
+    "AddsRule",
     "FaultMatchError",
     "FaultRequest",
     "FaultRule",

@@ -15,11 +15,11 @@ from typing import Any
 
 from .config import GlacierConfig
 from .faults import (
+    AddsRule,
     FaultRule,
     Faults,
     JobFaultRule,
     LatencyRule,
-    Matcher,
     NetworkRule,
     Rule,
 )
@@ -260,92 +260,10 @@ class Glacier(ContextDecorator):
             return self.advance(max(last - self.now(), dt.timedelta()))
 
     # -- faults ------------------------------------------------------------------------------
-    def inject(
-        self,
-        code: str,
-        *,
-        operation: str | None = None,
-        times: int | None = 1,
-        match: Matcher | None = None,
-        message: str | None = None,
-        status: int | None = None,
-        optional: bool = False,
-    ) -> FaultRule:
-        """Answer the next ``times`` matching requests (None: all) with the error ``code``.
-
-        ``match`` is a callable on a ``FaultRequest`` or a dict of expected parameter values
-        (path, query and JSON body members, as in ``calls``). A rule not used up by the end
-        of the test fails it unless ``optional=True``.
-        """
-        rule = FaultRule(
-            code,
-            operation=operation,
-            times=times,
-            match=match,
-            message=message,
-            status=status,
-            optional=optional,
-        )
-        self.faults.add(rule)
-        return rule
-
-    def fail_jobs(
-        self,
-        *,
-        times: int | None = 1,
-        match: Matcher | None = None,
-        message: str | None = None,
-        optional: bool = False,
-    ) -> JobFaultRule:
-        """Make the next ``times`` matching new jobs end Failed at their completion time.
-
-        ``match`` is a callable on the job's DescribeJob dict or a dict of expected fields.
-        """
-        rule = JobFaultRule(times=times, match=match, message=message, optional=optional)
-        self.faults.add(rule)
-        return rule
-
-    def add_latency(
-        self,
-        delta: dt.timedelta | float,
-        *,
-        operation: str | None = None,
-        times: int | None = None,
-        match: Matcher | None = None,
-        optional: bool = False,
-    ) -> LatencyRule:
-        """Move simulated time by ``delta`` (a timedelta or seconds) before matching requests."""
-        rule = LatencyRule(delta, operation=operation, times=times, match=match, optional=optional)
-        self.faults.add(rule)
-        return rule
-
-    def inject_network(
-        self,
-        kind: str,
-        *,
-        operation: str | None = None,
-        times: int | None = 1,
-        match: Matcher | None = None,
-        after_bytes: int | None = None,
-        optional: bool = False,
-    ) -> NetworkRule:
-        """A transport fault on the next ``times`` matching requests (None: all).
-
-        ``"reset"``: the connection drops before the request is handled (nothing changes);
-        ``"timeout"``: the request is handled, then the client times out waiting for the
-        answer (its retry repeats the request); ``"truncate"``: the response body ends after
-        ``after_bytes`` bytes. Matched and checked at teardown like ``inject()``.
-        """
-        rule = NetworkRule(
-            kind,
-            operation=operation,
-            times=times,
-            match=match,
-            after_bytes=after_bytes,
-            optional=optional,
-        )
-        self.faults.add(rule)
-        return rule
+    inject = AddsRule(FaultRule)
+    fail_jobs = AddsRule(JobFaultRule)
+    add_latency = AddsRule(LatencyRule)
+    inject_network = AddsRule(NetworkRule)
 
     @property
     def fault_rules(self) -> tuple[Rule, ...]:

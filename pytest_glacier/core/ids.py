@@ -7,9 +7,7 @@ import hashlib
 import random
 import threading
 
-#: the URL-safe base64 alphabet: ids are base64 of seeded random bytes (6 uniform bits a char)
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
+#: ids are URL-safe base64 of seeded random bytes (6 uniform bits a character)
 ARCHIVE_ID_LENGTH = 138
 JOB_ID_LENGTH = 92
 UPLOAD_ID_LENGTH = 92

@@ -26,6 +26,7 @@ from ..jobs.schedule import settle as settle_jobs
 from ..policies.evaluation import enforce as enforce_policies
 from .context import Context, Handler
 from .registry import handler_for
+from .signatures import caller_account
 from .state import Backend
 
 API_VERSION = "2012-06-01"
@@ -93,9 +94,10 @@ class GlacierService:
             raise GlacierError("InvalidParameterValueException", f"Invalid API version: {version}")
         account = params.get("accountId", "")
         config = self.backend.config
-        if account not in ("-", config.account_id):
+        caller = caller_account(request, config)  # config.account_id unless verifying SigV4
+        if account not in ("-", caller):
             raise GlacierError("AccessDeniedException", f"Access denied for account ID: {account}")
-        region = self.backend.region_state(_region(request, config.region))
+        region = self.backend.region_state(_region(request, config.region), caller)
         return Context(request, operation, params, self.backend, region)
 
     def _run(self, context: Context) -> Response:

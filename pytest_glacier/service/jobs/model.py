@@ -92,11 +92,6 @@ class Job:
         """Bytes retrieved (the range length; 0 for jobs that retrieve no archive bytes)."""
         return 0 if self.byte_range is None else self.byte_range[1] - self.byte_range[0] + 1
 
-    @property
-    def completion_date(self) -> dt.datetime:
-        """When the job completes (or completed): creation plus its tier's duration."""
-        return self.completes_at
-
     def done(self, now: dt.datetime) -> bool:
         return self.outcome is not None and now >= self.completes_at
 

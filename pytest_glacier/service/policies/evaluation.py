@@ -49,7 +49,7 @@ ENFORCED = frozenset(
 
 
 @dataclass(frozen=True)
-class Request:
+class PolicyRequest:
     """What a statement is matched against."""
 
     operation: str
@@ -106,7 +106,7 @@ class Condition:
     key: str
     values: tuple[Any, ...]
 
-    def holds(self, request: Request) -> bool:
+    def holds(self, request: PolicyRequest) -> bool:
         value = request.value(self.key)
         if self.operator == "Null":
             return (value is None) is self.values[0]
@@ -134,7 +134,7 @@ class Statement:
     not_resource: bool
     conditions: tuple[Condition, ...]
 
-    def applies(self, request: Request) -> bool:
+    def applies(self, request: PolicyRequest) -> bool:
         action = f"glacier:{request.operation}"
         return (
             self._principal_matches(request.account_id)
@@ -349,7 +349,7 @@ def policy_from_body(ctx: Context) -> str:
 # -- enforcement ---------------------------------------------------------------------------
 
 
-def denying_statement(policy: Policy, request: Request) -> Statement | None:
+def denying_statement(policy: Policy, request: PolicyRequest) -> Statement | None:
     """The first Deny statement that applies to the request, if any."""
     return next((s for s in policy if s.effect == "Deny" and s.applies(request)), None)
 
@@ -380,7 +380,7 @@ def enforce(ctx: Context) -> None:
     policies = [parse_policy(t) for t in texts if t]
     if not policies:
         return
-    request = Request(
+    request = PolicyRequest(
         ctx.operation, vault.arn, ctx.account_id, _archive_age(ctx, vault.archives, now), vault.tags
     )
     if any(denying_statement(p, request) for p in policies):

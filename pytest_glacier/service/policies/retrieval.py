@@ -80,7 +80,7 @@ def standard_retrievals(region: RegionState) -> Iterator[tuple[int, dt.datetime,
     for vault in region.vaults.values():
         for job in vault.jobs.values():
             if job.action == "ArchiveRetrieval" and job.tier == "Standard":
-                yield job.byte_count, job.creation_date, job.completion_date
+                yield job.byte_count, job.creation_date, job.completes_at
 
 
 HANDLERS: dict[str, Handler] = {

@@ -10,10 +10,10 @@ from .errors import SelectRuntimeError
 from .syntax import (
     Between,
     Binary,
-    Call,
     Case,
     Cast,
     Column,
+    FunctionCall,
     In,
     IsNull,
     Like,
@@ -131,7 +131,7 @@ class _Compiler:
             return self.trim(node)
         if isinstance(node, Case):
             return self.case(node)
-        assert isinstance(node, Call)
+        assert isinstance(node, FunctionCall)
         return self.call(node)
 
     def unary(self, node: Unary) -> Eval:
@@ -285,7 +285,7 @@ class _Compiler:
 
         return case
 
-    def call(self, node: Call) -> Eval:
+    def call(self, node: FunctionCall) -> Eval:
         args = [self.compile(arg) for arg in node.args]
         name = node.name
         if name == "COALESCE":

@@ -9,10 +9,10 @@ from .errors import SelectSyntaxError
 from .syntax import (
     Between,
     Binary,
-    Call,
     Case,
     Cast,
     Column,
+    FunctionCall,
     In,
     IsNull,
     Like,
@@ -403,7 +403,7 @@ class _Parser:
             if len(args) < low or (high is not None and len(args) > high):
                 wanted = f"{low}" if low == high else f"{low} to {high or 'any number of'}"
                 raise SelectSyntaxError(f"{name} takes {wanted} argument(s), {len(args)} given")
-            return Call(name, tuple(args))
+            return FunctionCall(name, tuple(args))
         finally:
             self.nesting -= 1
 

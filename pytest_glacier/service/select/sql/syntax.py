@@ -75,7 +75,7 @@ class IsNull(Node):
 
 
 @dataclass(frozen=True)
-class Call(Node):
+class FunctionCall(Node):
     name: str
     args: tuple[Node, ...]
 
