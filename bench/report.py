@@ -152,6 +152,23 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
         sections.append(("Server on loopback (one keep-alive client, wall time)", body))
     if "waits" in results:
         sections.append(_waits(results["waits"]))
+    if "counts" in results:
+        from .counts import BUDGETS
+
+        counted = results["counts"]["initiate_job"]
+        body = [["measure", "count", "budget (fails CI)"]]
+        for name, label in (
+            ("functions", "package function calls"),
+            ("distinct_functions", "distinct package functions"),
+            ("files", "package files"),
+            ("door_entries", "entries into the botocore door"),
+            ("clock_reads", "clock reads"),
+            ("body_parses", "JSON body parses"),
+        ):
+            limit = BUDGETS.get(name)
+            budget = f"≤ {limit}: {_mark(counted[name] <= limit)}" if limit is not None else ""
+            body.append([label, f"{counted[name]:,}", budget])
+        sections.append(("One InitiateJob through boto3, counted (deterministic)", body))
     return sections
 
 
