@@ -2,8 +2,8 @@
 
 For one ``initiate_job`` through boto3 (after a warm-up call): the calls into the package's
 own functions and the files they live in, how often the clock is read, how often the request
-body is parsed (``json.loads`` called by the package), and how often the request enters the botocore door. Counted with
-``sys.setprofile``, so the machine's speed plays no part.
+body is parsed (``json.loads`` called by the package), and how often the request enters the
+botocore door. Counted with ``sys.setprofile``, so the machine's speed plays no part.
 """
 
 from __future__ import annotations

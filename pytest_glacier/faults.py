@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeVar, ov
 from .core.errors import DEFAULT_MESSAGES, ERROR_CODES, GlacierError, error_response
 from .core.http import NETWORK_KINDS, NetworkFault, Response
 from .core.routes import OPERATIONS, operation_has_json
+from .core.usage import ended
 
 if TYPE_CHECKING:
     from .service.engine.context import Context
@@ -293,6 +294,8 @@ class Faults:
         self._refused_calls: dict[str, FaultRule] = {}
         #: cleared when the test already failed, so teardown does not pile on
         self.strict = True
+        #: set when the double ends: no rule may be added any more
+        self.ended = False
         service.interceptors.append(self.intercept)
 
     @property
@@ -302,6 +305,9 @@ class Faults:
         return service
 
     def add(self, rule: AnyRule) -> AnyRule:
+        __tracebackhide__ = True
+        if self.ended:
+            raise ended(f"add the rule {rule!r}")
         with self._lock:
             self.rules.append(rule)
         return rule

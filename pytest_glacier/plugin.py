@@ -54,6 +54,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call" and report.failed:
         item.stash[_CALL_FAILED] = True
+        double = getattr(item, "funcargs", {}).get(MARKER)
+        if double is not None:
+            from .failure_hints import hints
+
+            lines = hints(double)
+            if lines:
+                report.sections.append(("pytest_glacier hints", "\n".join(lines)))
 
 
 def _seed(config: pytest.Config) -> int | str:

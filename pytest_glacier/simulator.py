@@ -7,6 +7,7 @@ import functools
 import importlib.util
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Mapping
 from contextlib import ContextDecorator
@@ -14,6 +15,7 @@ from types import MappingProxyType, ModuleType, TracebackType
 from typing import Any
 
 from .config import GlacierConfig
+from .core.usage import DoubleConflict, ended
 from .faults import (
     AddsRule,
     FaultRule,
@@ -40,6 +42,12 @@ class InternalError(AssertionError):
     """A bug inside the double surfaced as a test failure, never as a service fault."""
 
 
+#: the double whose in-process doors are open: one at a time, so the one answering is never
+#: a matter of which started last
+_in_process: Glacier | None = None
+_in_process_lock = threading.Lock()
+
+
 class Glacier(ContextDecorator):
     """A running Glacier double: make clients, move time, inspect state, inject faults.
 
@@ -58,17 +66,28 @@ class Glacier(ContextDecorator):
             self.faults.add(FaultRule.from_spec(spec))
         self._saved_env: dict[str, str | None] = {}
         self._active = False
+        #: the instant the double stopped at: its views read state as of then
+        self._ended_at: dt.datetime | None = None
         #: where code under test waits, while active with simulated sleeps
         self._timeline: Timeline | None = None
         self._sleeps: list[Sleep] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Glacier:
+        """Activate the double. A double that ran before starts afresh: each activation
+        (``with`` block, decorated call, test) has its own state, clock and fault rules."""
         if self._active:
             raise RuntimeError("this Glacier double is already active")
+        if self._ended_at is not None:
+            self._rebuild()
         walked = self.backend.clock.start()
         self._set_env()
-        self._open_doors()
+        try:
+            self._open_doors()
+        except BaseException:  # another double answers: leave nothing of this one behind
+            self._restore_env()
+            self.backend.clock.stop()
+            raise
         if self.config.clock == "frozen" and self.config.sleep == "simulated":
             self._start_waiting(walked)
         self._active = True
@@ -77,6 +96,8 @@ class Glacier(ContextDecorator):
     def stop(self) -> None:
         if not self._active:
             return
+        self._ended_at = self.backend.now()
+        self.faults.ended = True
         self._active = False
         self._stop_waiting()
         self._close_doors()
@@ -116,7 +137,19 @@ class Glacier(ContextDecorator):
     def _open_doors(self) -> None:
         """Route in-process clients here: botocore always, aiobotocore when it is installed,
         ``requests`` when configured."""
+        global _in_process
         from .doors import botocore_door
+
+        with _in_process_lock:
+            if _in_process is not None:
+                raise DoubleConflict(
+                    "another pytest_glacier double is already active in this process: one "
+                    "double answers in-process clients at a time. In a test that takes the "
+                    "`glacier` fixture (or carries @pytest.mark.glacier), use that fixture "
+                    "and configure it with @pytest.mark.glacier(...) instead of mock_glacier(); "
+                    "otherwise end the first double's `with` block (or .stop() it) first."
+                )
+            _in_process = self
 
         botocore_door.activate(self.service)
         async_door = _aiobotocore_door()
@@ -128,7 +161,12 @@ class Glacier(ContextDecorator):
             responses_door.activate(self.service)
 
     def _close_doors(self) -> None:
+        global _in_process
         from .doors import botocore_door
+
+        with _in_process_lock:
+            if _in_process is self:
+                _in_process = None
 
         if self.config.requests:
             from .doors import responses_door
@@ -145,12 +183,21 @@ class Glacier(ContextDecorator):
         The double is rebuilt by running ``__init__`` again, so everything it wires up is
         fresh; internal errors not yet reported are kept so they still fail the test.
         """
-        active, errors = self._active, list(self.service.internal_errors)
+        active = self._active
         self.stop()
-        Glacier.__init__(self, self.config, scope=self.scope)
-        self.service.internal_errors.extend(errors)
+        self._rebuild()
         if active:
             self.start()
+
+    def _rebuild(self) -> None:
+        errors = list(self.service.internal_errors)
+        Glacier.__init__(self, self.config, scope=self.scope)
+        self.service.internal_errors.extend(errors)
+
+    def _require_live(self, action: str) -> None:
+        __tracebackhide__ = True
+        if self._ended_at is not None:
+            raise ended(action)
 
     def __enter__(self) -> Glacier:
         return self.start()
@@ -209,6 +256,7 @@ class Glacier(ContextDecorator):
     # -- clients -----------------------------------------------------------------------------
     def client(self, region_name: str | None = None, **client_kwargs: Any) -> Any:
         """A botocore glacier client with fake static credentials (no credential lookup)."""
+        self._require_live("make a client")
         client_kwargs.setdefault("aws_access_key_id", FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"])
         client_kwargs.setdefault("aws_secret_access_key", FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
         return _shared_session().create_client(
@@ -225,11 +273,16 @@ class Glacier(ContextDecorator):
         return self.config.region
 
     def now(self) -> dt.datetime:
-        return self.backend.now()
+        """Simulated now (after the double ended: the instant it ended at)."""
+        return self._ended_at if self._ended_at is not None else self.backend.now()
+
+    def _settle(self) -> list[dict[str, Any]]:
+        """Complete the jobs due by now; an ended double's state is final."""
+        return settle(self.backend) if self._ended_at is None else []
 
     def advance(
         self,
-        delta: dt.timedelta | None = None,
+        delta: dt.timedelta | float | None = None,
         *,
         seconds: float = 0,
         minutes: float = 0,
@@ -242,9 +295,9 @@ class Glacier(ContextDecorator):
         due before this call (time moved by the user's freezegun, say) complete first and are
         not part of it.
         """
-        step = (delta or dt.timedelta()) + dt.timedelta(
-            seconds=seconds, minutes=minutes, hours=hours, days=days
-        )
+        __tracebackhide__ = True
+        self._require_live("advance()")
+        step = _step(delta, seconds=seconds, minutes=minutes, hours=hours, days=days)
         with self.backend.lock:
             settle(self.backend)
             self.backend.clock.advance(step)
@@ -252,6 +305,7 @@ class Glacier(ContextDecorator):
 
     def complete_jobs(self) -> list[dict[str, Any]]:
         """Advance to the completion of the last job in progress; returns those completed."""
+        self._require_live("complete_jobs()")
         with self.backend.lock:
             settle(self.backend)
             last = self.backend.schedule.last_completion()
@@ -285,7 +339,7 @@ class Glacier(ContextDecorator):
     def notifications(self) -> tuple[Notification, ...]:
         """SNS messages published by job completions, in completion-time order, each once."""
         with self.backend.lock:
-            settle(self.backend)
+            self._settle()
             return tuple(self.backend.schedule.notifications)
 
     @property
@@ -295,13 +349,13 @@ class Glacier(ContextDecorator):
         A read-only snapshot as of now (the double has no S3; see docs/select.md).
         """
         with self.backend.lock:
-            settle(self.backend)
+            self._settle()
             return MappingProxyType(dict(self.backend.schedule.s3_objects))
 
     def jobs(self, vault_name: str, region: str | None = None) -> Mapping[str, dict[str, Any]]:
         """Read-only view of one vault's unexpired jobs as DescribeJob dicts, as of now."""
         with self.backend.lock:
-            settle(self.backend)
+            self._settle()
             now = self.now()
             jobs = self.vaults(region)[vault_name].jobs.values()
             return MappingProxyType(
@@ -344,6 +398,31 @@ def _aiobotocore_door() -> ModuleType | None:
         )
         return None
     return aiobotocore_door
+
+
+def _step(delta: Any, **units: float) -> dt.timedelta:
+    """``advance()``'s arguments as one step forward, or an error naming what is wrong."""
+    if delta is None:
+        delta = dt.timedelta()
+    elif isinstance(delta, int | float) and not isinstance(delta, bool):
+        delta = dt.timedelta(seconds=delta)
+    if not isinstance(delta, dt.timedelta):
+        raise TypeError(
+            f"advance() takes a timedelta or a number of seconds, got {delta!r}; "
+            "or use advance(seconds=..., minutes=..., hours=..., days=...)"
+        )
+    try:
+        step = delta + dt.timedelta(**units)
+    except TypeError:
+        raise TypeError(
+            f"advance()'s seconds/minutes/hours/days must be numbers, got {units}"
+        ) from None
+    if step < dt.timedelta():
+        raise ValueError(
+            f"cannot move simulated time backwards: advance() got {step}. To go back, start "
+            "a new double with an earlier start (@pytest.mark.glacier(start=...))."
+        )
+    return step
 
 
 def mock_glacier(**config: Any) -> Glacier:

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Iterable
 from typing import Protocol
 
+from .core.errors import GlacierError
+
 Chunk = bytes | bytearray | memoryview
 #: the stored bytes of one archive, read-only
 ArchiveBytes = bytes | memoryview
@@ -33,7 +35,8 @@ class ArchiveStore(Protocol):
         ...
 
     def discard(self, stored: ArchiveBytes) -> None:
-        """Forget bytes ``put`` returned that no archive will hold (a refused upload)."""
+        """Forget bytes ``put`` returned that no archive holds (a refused upload, a deleted
+        archive); whoever still holds them (a job, a read) keeps reading them."""
         ...
 
     def close(self) -> None:
@@ -62,36 +65,60 @@ class MemoryStore:
 class DiskStore:
     """Each archive in its own file under a temporary directory made on first use."""
 
+    #: how long ``close`` waits for uploads still being written (real seconds)
+    CLOSE_WAIT = 2.0
+
     def __init__(self, parent: str | None = None) -> None:
         self._parent = parent
         self._directory: str | None = None
         self._names = itertools.count()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         #: id of each archive's mapping -> its file, so a refused upload's file can go
         self._files: dict[int, str] = {}
+        self._writing = 0
+        self._closed = False
 
     @property
     def directory(self) -> str | None:
         """The temporary directory, once something was stored (removed again by ``close``)."""
         return self._directory
 
-    def _path(self) -> str:
+    def _begin(self) -> str:
+        """A new file's path, counting one more upload in progress."""
         with self._lock:
+            if self._closed:
+                raise _stopped()
             if self._directory is None:
                 self._directory = tempfile.mkdtemp(prefix="pytest-glacier-", dir=self._parent)
+            self._writing += 1
             return os.path.join(self._directory, f"{next(self._names):08d}.archive")
 
     def put(self, pieces: Iterable[Chunk]) -> ArchiveBytes:
-        path = self._path()
-        with open(path, "w+b") as file:
-            for piece in pieces:
-                file.write(piece)
-            size = file.tell()
-            if not size:
-                return b""
-            file.flush()
-            mapping = mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ)
+        path = self._begin()
+        try:
+            with open(path, "w+b") as file:
+                for piece in pieces:
+                    if self._closed:
+                        raise _stopped()
+                    file.write(piece)
+                size = file.tell()
+                if not size:
+                    os.remove(path)
+                    return b""
+                file.flush()
+                mapping = mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ)
+        except OSError:
+            if self._closed:  # the directory went away under the upload
+                raise _stopped() from None
+            raise
+        finally:
+            with self._lock:
+                self._writing -= 1
+                self._lock.notify_all()
         with self._lock:
+            if self._closed:
+                mapping.close()
+                raise _stopped()
             self._files[id(mapping)] = path
         return memoryview(mapping)
 
@@ -105,12 +132,24 @@ class DiskStore:
 
     def close(self) -> None:
         """Remove the directory. Mapped archives stay readable where the OS allows unlinking
-        mapped files (POSIX); their disk space is freed when the last view is dropped."""
+        mapped files (POSIX); their disk space is freed when the last view is dropped.
+
+        Uploads still being written get ``CLOSE_WAIT`` seconds to finish; one that does not
+        is refused (ServiceUnavailableException to its client), never left to fail unseen."""
         with self._lock:
+            self._closed = True
+            self._lock.wait_for(lambda: self._writing == 0, timeout=self.CLOSE_WAIT)
             directory, self._directory = self._directory, None
             self._files.clear()
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def _stopped() -> GlacierError:
+    return GlacierError(
+        "ServiceUnavailableException",
+        "The pytest_glacier double stopped while this upload was being stored.",
+    )
 
 
 def open_store(kind: str) -> ArchiveStore:

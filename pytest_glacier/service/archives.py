@@ -170,8 +170,11 @@ def delete_archive(ctx: Context) -> Response:
     owner = ctx.region.archive_vaults.get(archive_id)
     if owner is not None and owner != vault.name:
         raise invalid(f"Invalid vault name: {vault.arn}")
-    if vault.pop_archive(archive_id) is not None:
+    archive = vault.pop_archive(archive_id)
+    if archive is not None:
         vault.last_write = ctx.now()
+        # in-flight jobs and reads keep the bytes they hold; the store lets go of its own
+        ctx.backend.store.discard(archive.data)
     return ctx.reply()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...core.clock import Clock
@@ -15,6 +15,10 @@ from ...storage import open_store
 if TYPE_CHECKING:  # the config and the jobs' schedule are handed in: they live above
     from ...config import GlacierConfig
     from ..jobs.model import Job, Schedule
+
+
+#: how many expired jobs' ids a vault keeps as ListJobs markers (bounded memory)
+MARKERS_KEPT = 10_000
 
 
 def vault_arn(region: str, account_id: str, name: str) -> str:
@@ -97,6 +101,9 @@ class Vault:
     snapshot_bytes: int = 0
     last_write: dt.datetime | None = None
     jobs: dict[str, Job] = field(default_factory=dict)
+    #: ListJobs markers of jobs dropped at expiry: job id -> its creation sequence number, so
+    #: a marker handed out before still continues after it (the newest MARKERS_KEPT only)
+    expired_markers: dict[str, int] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
     notification_config: dict[str, Any] | None = None
     access_policy: str | None = None
@@ -113,9 +120,19 @@ class Vault:
             self.archive_bytes -= archive.size
         return archive
 
+    def drop_job(self, job: Job) -> None:
+        """Forget an expired job; its id still works as a ListJobs marker for a while."""
+        if self.jobs.get(job.job_id) is job:
+            del self.jobs[job.job_id]
+            self.expired_markers[job.job_id] = job.seq
+            if len(self.expired_markers) > MARKERS_KEPT:
+                del self.expired_markers[next(iter(self.expired_markers))]
+
     def take_snapshot(self, moment: dt.datetime) -> None:
-        """Daily-inventory mode: what DescribeVault and inventories report until the next."""
-        self.inventory_snapshot = tuple(self.archives.values())
+        """Daily-inventory mode: what DescribeVault and inventories report until the next.
+
+        It keeps what an inventory lists, not the bytes: a deleted archive's go at once."""
+        self.inventory_snapshot = tuple(replace(a, data=b"") for a in self.archives.values())
         self.snapshot_bytes = self.archive_bytes
         self.last_inventory_date = moment
 

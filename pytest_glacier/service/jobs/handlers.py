@@ -114,10 +114,11 @@ def list_jobs(ctx: Context) -> Response:
     after = -1
     marker = query.get("marker")
     if marker is not None:
-        marked = vault.jobs.get(marker)  # a vault keeps its jobs, expired ones too
-        if marked is None:
+        marked = vault.jobs.get(marker)  # a job is kept until its output expires
+        seq = marked.seq if marked is not None else vault.expired_markers.get(marker)
+        if seq is None:
             raise invalid(f"Invalid marker: {marker}")
-        after = marked.seq
+        after = seq
     now = ctx.now()
     done = None if completed is None else completed.lower() == "true"
     # in creation (seq) order: InitiateJob numbers and adds a job under the state lock, and a

@@ -173,6 +173,8 @@ class Schedule:
     """Jobs waiting to complete (ordered by completion time), and what completion published."""
 
     pending: list[tuple[dt.datetime, int, Job]] = field(default_factory=list)
+    #: completed jobs by the time their output expires: they are dropped then
+    expiring: list[tuple[dt.datetime, int, Job]] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     #: inventory continuation markers we issued: marker -> (vault ARN, upload rank to resume at)
     inventory_markers: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -190,6 +192,16 @@ class Schedule:
         """The next job due by ``now`` (earliest completion first, then creation order)."""
         if self.pending and self.pending[0][0] <= now:
             return heapq.heappop(self.pending)[2]
+        return None
+
+    def completed(self, job: Job) -> None:
+        """``job`` has completed: it is kept until its output expires."""
+        heapq.heappush(self.expiring, (job.completes_at + OUTPUT_LIFETIME, job.seq, job))
+
+    def pop_expired(self, now: dt.datetime) -> Job | None:
+        """The next completed job whose output has expired by ``now``."""
+        if self.expiring and self.expiring[0][0] <= now:
+            return heapq.heappop(self.expiring)[2]
         return None
 
     def last_completion(self) -> dt.datetime | None:

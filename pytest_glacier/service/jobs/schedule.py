@@ -1,10 +1,11 @@
 """The settle step: completion side effects fire once, in completion-time order, when observed.
 
-Whoever observes the clock — every request (a dispatch observer), ``advance()``, reading
+Whoever observes the clock — every request (the engine, first), ``advance()``, reading
 ``notifications`` or the jobs view — calls ``settle`` first. It completes every job due by
 now, earliest first, deciding its outcome against the vault as it is (unchanged since the due
 time, because every change is itself preceded by a settle) and recording its notifications;
-in daily inventory mode it also takes the snapshots that fell due in between.
+in daily inventory mode it also takes the snapshots that fell due in between. Jobs whose
+output expired (24 h after completion) are dropped, releasing what they kept alive.
 """
 
 from __future__ import annotations
@@ -36,7 +37,18 @@ def settle(backend: Backend, now: dt.datetime | None = None) -> list[dict[str, A
                 completed.append(message)
         if daily:
             inventory.take_snapshots(backend, now)
+        while (job := schedule.pop_expired(now)) is not None:
+            _drop(backend, job)
         return completed
+
+
+def _drop(backend: Backend, job: Job) -> None:
+    """Forget a job whose output expired (24 h after completion, as the service does), and
+    with it what it kept alive: the archive's bytes, its output."""
+    region = backend.regions.get(job.region_key)
+    vault = region.vaults.get(job.vault_name) if region is not None else None
+    if vault is not None:
+        vault.drop_job(job)
 
 
 def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
@@ -46,6 +58,7 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
     if region is None or vault is None or vault.jobs.get(job.job_id) is not job:
         return None
     job.outcome = _outcome(backend, region, vault, job)
+    backend.schedule.completed(job)
     message = describe(job, job.completes_at)
     backend.schedule.notifications.extend(publish(vault, job.action, job.sns_topic, message))
     return message

@@ -1,0 +1,296 @@
+"""A double's life: each activation fresh, one in-process double at a time, nothing kept after
+delete or expiry, and every misuse answered with a message that names the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+import threading
+import tracemalloc
+from typing import Any
+
+import boto3
+import pytest
+
+from pytest_glacier import Glacier, mock_glacier
+from pytest_glacier.core.usage import DoubleConflict, DoubleEnded
+
+MIB = 1 << 20
+
+
+def _client() -> Any:
+    return boto3.client("glacier", region_name="us-east-1")
+
+
+# -- 1. each activation is a fresh double --------------------------------------------------
+decorated = mock_glacier()
+
+
+@pytest.mark.parametrize("case", ["first", "second", "third"])
+def test_a_decorated_function_gets_a_fresh_double_on_every_call(case: str) -> None:
+    @decorated
+    def create_and_list() -> list[str]:
+        client = _client()
+        client.create_vault(vaultName=case)
+        return [v["VaultName"] for v in client.list_vaults()["VaultList"]]
+
+    assert create_and_list() == [case]
+    assert create_and_list() == [case]
+
+
+def test_reentering_the_same_double_starts_afresh_with_time_at_start() -> None:
+    double = mock_glacier(start="2024-05-01T00:00:00Z")
+    with double:
+        client = _client()
+        client.create_vault(vaultName="v")
+        double.advance(hours=3)
+    with double:
+        assert double.now() == dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+        assert double.calls == ()
+        assert _client().list_vaults()["VaultList"] == []
+
+
+# -- 2. an ended double: views read its final state, actions are refused -------------------
+def test_views_of_an_ended_double_read_its_final_state() -> None:
+    with mock_glacier() as double:
+        client = _client()
+        client.create_vault(vaultName="v")
+        archive = client.upload_archive(vaultName="v", body=b"x")["archiveId"]
+        client.initiate_job(
+            vaultName="v", jobParameters={"Type": "archive-retrieval", "ArchiveId": archive}
+        )
+        ended_at = double.now()
+    # the wall clock is years past the frozen one: nothing completes behind the test's back
+    assert double.now() == ended_at
+    assert [job["StatusCode"] for job in double.jobs("v").values()] == ["InProgress"]
+    assert [call.operation for call in double.calls] == [
+        "CreateVault",
+        "UploadArchive",
+        "InitiateJob",
+    ]
+    assert list(double.vaults()) == ["v"]
+
+
+@pytest.mark.parametrize(
+    ("action", "named"),
+    [
+        (lambda d: d.advance(hours=1), "advance()"),
+        (lambda d: d.complete_jobs(), "complete_jobs()"),
+        (lambda d: d.inject("ThrottlingException"), "add the rule inject("),
+        (lambda d: d.fail_jobs(), "add the rule fail_jobs("),
+        (lambda d: d.client(), "make a client"),
+    ],
+)
+def test_acting_on_an_ended_double_says_it_has_ended(action: Any, named: str) -> None:
+    with mock_glacier() as double:
+        pass
+    with pytest.raises(DoubleEnded, match="this Glacier double has ended") as raised:
+        action(double)
+    assert named in str(raised.value)
+    assert "start a new double" in str(raised.value)
+
+
+# -- 5. overlapping doubles fail at once ----------------------------------------------------
+def test_a_second_in_process_double_fails_at_once_naming_the_fixture(glacier: Glacier) -> None:
+    second = mock_glacier(start="2030-01-01T00:00:00Z")
+    with pytest.raises(DoubleConflict, match=r"use that fixture and configure it with"):
+        second.start()
+    # the fixture's double is untouched and still answers
+    _client().create_vault(vaultName="still-served")
+    assert list(glacier.vaults()) == ["still-served"]
+
+
+def test_a_decorated_test_taking_the_fixture_fails_at_once(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_glacier import mock_glacier
+
+        @mock_glacier()
+        def test_both(glacier):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*DoubleConflict: another pytest_glacier double is already*"])
+
+
+def test_doubles_one_after_another_both_serve() -> None:
+    for name in ("one", "two"):
+        with mock_glacier():
+            _client().create_vault(vaultName=name)
+            assert [v["VaultName"] for v in _client().list_vaults()["VaultList"]] == [name]
+
+
+# -- 6. advance() and GetJobOutput misuse ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        ((-5,), {}, ValueError, "cannot move simulated time backwards"),
+        ((dt.timedelta(seconds=-1),), {}, ValueError, "cannot move simulated time backwards"),
+        (("5",), {}, TypeError, "advance\\(\\) takes a timedelta or a number of seconds"),
+        ((), {"hours": "1"}, TypeError, "must be numbers"),
+    ],
+)
+def test_advance_explains_bad_steps(
+    glacier: Glacier, args: tuple[Any, ...], kwargs: dict[str, Any], error: type, message: str
+) -> None:
+    before = glacier.now()
+    with pytest.raises(error, match=message):
+        glacier.advance(*args, **kwargs)
+    assert glacier.now() == before
+
+
+def test_advance_takes_plain_seconds(glacier: Glacier) -> None:
+    before = glacier.now()
+    glacier.advance(90)
+    assert glacier.now() - before == dt.timedelta(seconds=90)
+
+
+def test_output_before_completion_fails_with_a_hint_in_the_report_only(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def test_restore(glacier):
+            client = boto3.client("glacier", region_name="us-east-1")
+            client.create_vault(vaultName="v")
+            archive = client.upload_archive(vaultName="v", body=b"x")["archiveId"]
+            job = client.initiate_job(
+                vaultName="v",
+                jobParameters={"Type": "archive-retrieval", "ArchiveId": archive},
+            )["jobId"]
+            try:
+                client.get_job_output(vaultName="v", jobId=job)
+            except client.exceptions.InvalidParameterValueException as error:
+                assert "advance" not in str(error)  # the service's own message
+                raise
+
+        def test_passing(glacier):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*pytest_glacier hints*",
+            "*GetJobOutput of job * was refused while the job was InProgress: it completes at "
+            "2024-01-01T05:00:00.000Z simulated time (now 2024-01-01T00:00:00.000Z)*",
+        ]
+    )
+    assert result.stdout.str().count("pytest_glacier hints") == 1
+
+
+# -- 3 and 4. nothing kept after delete or expiry --------------------------------------------
+def _round(glacier: Glacier, client: Any, archives: int) -> None:
+    ids = [
+        client.upload_archive(vaultName="v", body=bytes([n % 251]) * MIB)["archiveId"]
+        for n in range(archives)
+    ]
+    jobs = [
+        client.initiate_job(
+            vaultName="v", jobParameters={"Type": "archive-retrieval", "ArchiveId": archive}
+        )["jobId"]
+        for archive in ids
+    ]
+    glacier.complete_jobs()
+    for job in jobs:
+        assert len(client.get_job_output(vaultName="v", jobId=job)["body"].read()) == MIB
+    for archive in ids:
+        client.delete_archive(vaultName="v", archiveId=archive)
+    glacier.advance(hours=25)  # every job's output expires 24 h after its completion
+    client.list_vaults()  # a request settles the expiries
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("storage", ["memory", "disk"])
+def test_retrieved_deleted_and_expired_archives_are_released(storage: str) -> None:
+    with mock_glacier(storage=storage) as glacier:
+        client = _client()
+        client.create_vault(vaultName="v")
+        _round(glacier, client, 5)  # warm every cache first
+        gc.collect()
+        tracemalloc.start()
+        try:
+            start = tracemalloc.get_traced_memory()[0]
+            for _ in range(3):
+                _round(glacier, client, 200)
+                gc.collect()
+                assert tracemalloc.get_traced_memory()[0] - start < 8 * MIB
+        finally:
+            tracemalloc.stop()
+        assert glacier.jobs("v") == {}
+        assert glacier.archives("v") == {}
+
+
+def test_a_deleted_archive_leaves_the_disk_store_at_once() -> None:
+    with mock_glacier(storage="disk") as glacier:
+        client = _client()
+        client.create_vault(vaultName="v")
+        archive = client.upload_archive(vaultName="v", body=b"a" * MIB)["archiveId"]
+        job = client.initiate_job(
+            vaultName="v", jobParameters={"Type": "archive-retrieval", "ArchiveId": archive}
+        )["jobId"]
+        store = glacier.backend.store
+        directory = store.directory  # type: ignore[attr-defined]
+        assert directory is not None
+        assert len(os.listdir(directory)) == 1
+        glacier.complete_jobs()
+        client.delete_archive(vaultName="v", archiveId=archive)
+        assert os.listdir(directory) == []
+        # the completed job still reads the bytes it holds
+        body = client.get_job_output(vaultName="v", jobId=job)["body"].read()
+        assert body == b"a" * MIB
+
+
+def test_an_upload_in_flight_when_the_double_stops_is_refused_not_lost() -> None:
+    started, release = threading.Event(), threading.Event()
+    outcome: list[Any] = []
+
+    def slow_body() -> Any:
+        class Body:
+            def __init__(self) -> None:
+                self.sent = 0
+
+            def read(self, size: int = -1) -> bytes:
+                if self.sent == 0:
+                    started.set()
+                    release.wait(10)
+                self.sent += 1
+                return b"x" * 1024 if self.sent < 4 else b""
+
+        return Body()
+
+    with mock_glacier(storage="disk") as glacier:
+        client = _client()
+        client.create_vault(vaultName="v")
+        service = glacier.service
+        from pytest_glacier.core.http import Request
+        from pytest_glacier.core.treehash import tree_hash
+
+        data = b"x" * 3072
+        headers = {
+            "x-amz-glacier-version": "2012-06-01",
+            "content-length": str(len(data)),
+            "x-amz-sha256-tree-hash": tree_hash(data),
+            "x-amz-content-sha256": hashlib.sha256(data).hexdigest(),
+        }
+        request = Request.from_url("POST", "/-/vaults/v/archives", headers, slow_body())
+
+        def upload() -> None:
+            outcome.append(service.handle(request))
+
+        worker = threading.Thread(target=upload)
+        worker.start()
+        assert started.wait(10)
+    release.set()
+    worker.join(10)
+    (response,) = outcome
+    assert response.status == 500
+    assert b"stopped while this upload was being stored" in bytes(response.body)
+    glacier.check()  # no internal error behind the user's back
