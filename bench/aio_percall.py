@@ -87,7 +87,6 @@ class Ours(_World):
         self.double = mock_glacier()
         super().__init__(loop)
         self.activate()
-        self.calls = loop.run_until_complete(_scenario(self.client, self.double.complete_jobs))
         self.canned = self._record()
         self.deactivate()
 
@@ -111,9 +110,11 @@ class Ours(_World):
         return canned
 
     def activate(self) -> None:
-        # a restarted double's frozen clock is back at ``start``: let the jobs finish again
+        # each activation is a fresh double: build the state the calls need again (untimed)
         self.double.start()
-        self.double.complete_jobs()
+        self.calls = self.loop.run_until_complete(
+            _scenario(self.client, self.double.complete_jobs)
+        )
 
     def deactivate(self) -> None:
         self.double.stop()

@@ -89,7 +89,6 @@ class Ours(_World):
         self.client = _client(session)
         self.canned: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.activate()
-        self.calls = _scenario(self.client, lambda: self.double.complete_jobs())
         self._record_responses()
         self.deactivate()
 
@@ -115,9 +114,9 @@ class Ours(_World):
         del service.handle
 
     def activate(self) -> None:
-        # a restarted double's frozen clock is back at ``start``: let the jobs finish again
+        # each activation is a fresh double: build the state the calls need again (untimed)
         self.double.start()
-        self.double.complete_jobs()
+        self.calls = _scenario(self.client, lambda: self.double.complete_jobs())
 
     def deactivate(self) -> None:
         self.double.stop()

@@ -15,7 +15,7 @@ from types import MappingProxyType, ModuleType, TracebackType
 from typing import Any
 
 from .config import GlacierConfig
-from .core.usage import DoubleConflict, ended
+from .core.usage import ClockWarning, DoubleConflict, ended
 from .faults import (
     AddsRule,
     FaultRule,
@@ -80,6 +80,16 @@ class Glacier(ContextDecorator):
             raise RuntimeError("this Glacier double is already active")
         if self._ended_at is not None:
             self._rebuild()
+        if self.config.clock == "frozen" and _time_machine_travelling():
+            warnings.warn(
+                "a time_machine.travel() is active, but the double's frozen clock does not "
+                f"follow it: it starts at {self.config.start.isoformat()} and moves only by "
+                "advance(), complete_jobs() and simulated sleeps. Set its time with "
+                "@pytest.mark.glacier(start=...) / mock_glacier(start=...), or let "
+                "time-machine steer it with clock='real'.",
+                ClockWarning,
+                stacklevel=2,
+            )
         walked = self.backend.clock.start()
         self._set_env()
         try:
@@ -398,6 +408,13 @@ def _aiobotocore_door() -> ModuleType | None:
         )
         return None
     return aiobotocore_door
+
+
+def _time_machine_travelling() -> bool:
+    """Whether a ``time_machine.travel`` is active (time-machine's public escape hatch)."""
+    time_machine = sys.modules.get("time_machine")
+    hatch = getattr(time_machine, "escape_hatch", None)
+    return bool(hatch is not None and hatch.is_travelling())
 
 
 def _step(delta: Any, **units: float) -> dt.timedelta:

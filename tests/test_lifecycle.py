@@ -294,3 +294,33 @@ def test_an_upload_in_flight_when_the_double_stops_is_refused_not_lost() -> None
     assert response.status == 500
     assert b"stopped while this upload was being stored" in bytes(response.body)
     glacier.check()  # no internal error behind the user's back
+
+
+# -- 7. time-machine -------------------------------------------------------------------------
+def test_a_frozen_double_started_inside_time_machine_travel_says_it_does_not_follow() -> None:
+    import time_machine
+
+    from pytest_glacier.core.usage import ClockWarning
+
+    with time_machine.travel(dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc), tick=False):
+        with pytest.warns(ClockWarning, match=r"does not follow it: it starts at 2024-01-01"):
+            double = mock_glacier().start()
+        try:
+            assert double.now() == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+        finally:
+            double.stop()
+
+
+def test_a_real_clock_double_follows_time_machine() -> None:
+    import time_machine
+
+    moment = dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc)
+    with time_machine.travel(moment, tick=False) as traveller, mock_glacier(clock="real") as double:
+        assert double.now() == moment
+        client = _client()
+        client.create_vault(vaultName="v")
+        archive = client.upload_archive(vaultName="v", body=b"x")["archiveId"]
+        retrieval = {"Type": "archive-retrieval", "ArchiveId": archive, "Tier": "Expedited"}
+        job = client.initiate_job(vaultName="v", jobParameters=retrieval)["jobId"]
+        traveller.shift(dt.timedelta(minutes=5))
+        assert client.describe_job(vaultName="v", jobId=job)["StatusCode"] == "Succeeded"

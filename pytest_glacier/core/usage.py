@@ -11,6 +11,10 @@ class DoubleConflict(RuntimeError):
     """Another double already answers in-process clients."""
 
 
+class ClockWarning(UserWarning):
+    """Something steers time that the double's clock does not follow."""
+
+
 def ended(action: str) -> DoubleEnded:
     return DoubleEnded(
         f"cannot {action}: this Glacier double has ended (its test or `with` block is "
