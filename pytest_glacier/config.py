@@ -52,6 +52,10 @@ class GlacierConfig:
     #: "simulated": code under test sleeps (time.sleep, asyncio) on the frozen clock;
     #: "real": they really wait. With clock="real", sleeps are always real.
     sleep: str = "simulated"
+    #: where job notifications are also published / select output also written (a moto
+    #: server, say); without them, an active moto ``mock_aws`` takes them, else nothing does
+    sns_endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
     #: check each request's SigV4 signature: False (default), True (the double's own fake
     #: credentials), or a mapping of access key id -> secret key, or -> {"secret_access_key",
     #: "account_id"} (requests signed with that key act in that account)
@@ -110,6 +114,12 @@ class GlacierConfig:
                 f"time_scale must be a number above 0 and at most {MAX_TIME_SCALE:g}, "
                 f"got {self.time_scale!r}"
             )
+        for key in ("sns_endpoint_url", "s3_endpoint_url"):
+            url = getattr(self, key)
+            if url is not None and not (
+                isinstance(url, str) and url.startswith(("http://", "https://"))
+            ):
+                raise ConfigError(f"{key} must be an http(s) URL or None, got {url!r}")
         if self.admin_token is not None and (
             not isinstance(self.admin_token, str) or not self.admin_token
         ):

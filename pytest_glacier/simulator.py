@@ -25,6 +25,7 @@ from .faults import (
     NetworkRule,
     Rule,
 )
+from .outbound import Outbound
 from .records import Call, Notification, Sleep
 from .service.engine.dispatch import GlacierService
 from .service.engine.state import Archive, Backend, Vault
@@ -59,6 +60,7 @@ class Glacier(ContextDecorator):
         #: what ids are seeded with besides ``seed`` (the test's node id); reset() keeps it
         self.scope = scope
         self.backend = Backend(config, Schedule(), scope)
+        self.backend.outbound = Outbound(config)
         self.service = GlacierService(self.backend)
         #: the fault rules (``faults.rules``); the marker's ``faults`` come first
         self.faults = Faults(self.service)
@@ -148,7 +150,7 @@ class Glacier(ContextDecorator):
         """Route in-process clients here: botocore always, aiobotocore when it is installed,
         ``requests`` when configured."""
         global _in_process
-        from .doors import botocore_door
+        from .doors import botocore_door, moto_door
 
         with _in_process_lock:
             if _in_process is not None:
@@ -162,6 +164,7 @@ class Glacier(ContextDecorator):
             _in_process = self
 
         botocore_door.activate(self.service)
+        moto_door.activate(self.service)
         async_door = _aiobotocore_door()
         if async_door is not None:
             async_door.activate(self.service)
@@ -172,7 +175,7 @@ class Glacier(ContextDecorator):
 
     def _close_doors(self) -> None:
         global _in_process
-        from .doors import botocore_door
+        from .doors import botocore_door, moto_door
 
         with _in_process_lock:
             if _in_process is self:
@@ -185,6 +188,7 @@ class Glacier(ContextDecorator):
         async_door = _aiobotocore_door()
         if async_door is not None:
             async_door.deactivate(self.service)
+        moto_door.deactivate(self.service)
         botocore_door.deactivate(self.service)
 
     def reset(self) -> None:

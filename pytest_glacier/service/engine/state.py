@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ...core.clock import Clock
 from ...core.ids import IdFactory
@@ -15,6 +16,17 @@ from ...storage import open_store
 if TYPE_CHECKING:  # the config and the jobs' schedule are handed in: they live above
     from ...config import GlacierConfig
     from ..jobs.model import Job, Schedule
+    from ..select.request import SelectRequest
+
+
+class Outbound(Protocol):
+    """Other services job completions reach, when the controller found one (SNS, S3)."""
+
+    def publish(self, topic: str, message: Mapping[str, Any]) -> None: ...
+
+    def put_select_output(
+        self, select: SelectRequest, objects: Mapping[str, bytes]
+    ) -> str | None: ...
 
 
 #: how many expired jobs' ids a vault keeps as ListJobs markers (bounded memory)
@@ -168,6 +180,8 @@ class Backend:
         self.schedule = schedule
         #: archive bytes: in memory, or in files of a temporary directory (config ``storage``)
         self.store = open_store(config.storage)
+        #: where notifications and select output also go (None: they stay in the double)
+        self.outbound: Outbound | None = None
 
     def region_state(self, region: str, account_id: str | None = None) -> RegionState:
         key = (account_id or self.config.account_id, region)

@@ -60,7 +60,11 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
     job.outcome = _outcome(backend, region, vault, job)
     backend.schedule.completed(job)
     message = describe(job, job.completes_at)
-    backend.schedule.notifications.extend(publish(vault, job.action, job.sns_topic, message))
+    notifications = publish(vault, job.action, job.sns_topic, message)
+    backend.schedule.notifications.extend(notifications)
+    if backend.outbound is not None:
+        for notification in notifications:
+            backend.outbound.publish(notification.topic, notification.message)
     return message
 
 
@@ -75,8 +79,7 @@ def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> O
         failure = f"The archive was deleted while the job was in progress: {archive.archive_id}"
     if job.select is not None:
         assert archive is not None
-        objects = backend.schedule.s3_objects
-        return Outcome(*select_run.complete(objects, job.job_id, job.select, archive.data, failure))
+        return _select_outcome(backend, job, archive.data, failure)
     if failure is not None:
         return Outcome("Failed", failure)
     if archive is None:
@@ -88,3 +91,24 @@ def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> O
         "Succeeded",
         archive.data if whole else memoryview(archive.data)[start : end + 1],
     )
+
+
+def _select_outcome(
+    backend: Backend, job: Job, data: bytes | memoryview, failure: str | None
+) -> Outcome:
+    """Run the select job; its objects also go to S3 when an S3 service is there, and a
+    refused write fails the job with the S3 error."""
+    select = job.select
+    assert select is not None
+    written: dict[str, bytes] = {}
+    status, message = select_run.complete(written, job.job_id, select, data, failure)
+    job_file = select.url(job.job_id, "job.txt")
+    objects = backend.schedule.s3_objects
+    if job_file in objects:
+        written = {job_file: objects[job_file], **written}
+    objects.update(written)
+    if backend.outbound is not None:
+        refused = backend.outbound.put_select_output(select, written)
+        if refused is not None:
+            return Outcome("Failed", refused)
+    return Outcome(status, message)
