@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -11,11 +12,12 @@ from pytest_glacier import Glacier
 from pytest_glacier.service.policies.capacity import INSUFFICIENT, one_month_later
 
 UTC = dt.timezone.utc
+ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/vault"
 LIMIT = "You have reached the limit of 2 provisioned capacity units for this account."
 
 
-def _retrieve(client: Any, archive_id: str, tier: str = "Expedited") -> str:
-    params = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": tier}
+def _retrieve(client: Any, archive_id: str, tier: str = "Expedited", **extra: str) -> str:
+    params = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": tier, **extra}
     job_id: str = client.initiate_job(vaultName="vault", jobParameters=params)["jobId"]
     return job_id
 
@@ -189,3 +191,43 @@ def test_default_retries_see_the_503_three_times(
         _retrieve(retrying, archive)
     attempts = [c for c in glacier.calls if c.error_code == "InsufficientCapacityException"]
     assert len(attempts) == 3
+
+
+@pytest.mark.glacier(expedited_capacity=1)
+def test_expedited_requests_refused_before_admission_use_no_capacity(
+    glacier: Glacier, client: Any, vault: str, raises_glacier: Any
+) -> None:
+    archive = client.upload_archive(vaultName="vault", body=b"a" * 10)["archiveId"]
+    with raises_glacier(
+        "InvalidParameterValueException",
+        400,
+        "Invalid job description: it must be at most 1024 characters, each a printable ASCII "
+        "character (0x20-0x7E)",
+    ):
+        _retrieve(client, archive, "Expedited", Description="d" * 1025)
+    with raises_glacier("ResourceNotFoundException", 404, "The archive ID was not found: nope"):
+        _retrieve(client, "nope", "Expedited")
+    with raises_glacier(
+        "InvalidParameterValueException",
+        400,
+        "The RetrievalByteRange 0-3 is not megabyte aligned",
+    ):
+        _retrieve(client, archive, "Expedited", RetrievalByteRange="0-3")
+    deny = {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "glacier:InitiateJob",
+                "Resource": ARN,
+            }
+        ]
+    }
+    client.set_vault_access_policy(vaultName="vault", policy={"Policy": json.dumps(deny)})
+    with raises_glacier("AccessDeniedException", 403):
+        _retrieve(client, archive, "Expedited")
+    client.delete_vault_access_policy(vaultName="vault")
+    assert dict(glacier.jobs("vault")) == {}
+    _retrieve(client, archive, "Expedited")  # the one Expedited of this window
+    with raises_glacier("InsufficientCapacityException", 503, INSUFFICIENT):
+        _retrieve(client, archive, "Expedited")

@@ -42,7 +42,8 @@ def serve(command: Sequence[str], *args: str) -> Iterator[tuple[str, subprocess.
 
 def admin(url: str, route: str, body: Any = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{url}/_pytest_glacier/{route}", data=data)
+    headers = {} if data is None else {"Content-Type": "application/json"}
+    request = urllib.request.Request(f"{url}/_pytest_glacier/{route}", data=data, headers=headers)
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
 

@@ -7,6 +7,7 @@ import sys
 import time
 import types
 from collections.abc import Iterator
+from typing import Any
 
 import freezegun.api
 import pytest
@@ -18,7 +19,7 @@ START = dt.datetime(2024, 1, 1)
 
 
 @pytest.fixture
-def module() -> Iterator[types.ModuleType]:
+def module() -> Iterator[Any]:
     """A throw-away module in sys.modules, to play a user module importing time objects."""
     mod = types.ModuleType("pytest_glacier_freeze_probe")
     sys.modules[mod.__name__] = mod
@@ -41,7 +42,7 @@ def _plain_patches() -> set[tuple[str, str]]:
         freezer.stop()
 
 
-def test_patches_the_same_attributes_as_a_plain_start(module: types.ModuleType) -> None:
+def test_patches_the_same_attributes_as_a_plain_start(module: Any) -> None:
     module.now_class = dt.datetime
     module.clock = time.monotonic
     for _ in range(3):  # the first start fills the cache, later ones use it
@@ -57,7 +58,7 @@ def test_patches_the_same_attributes_as_a_plain_start(module: types.ModuleType) 
         assert ours == _plain_patches()
 
 
-def test_module_changed_after_caching_is_rescanned(module: types.ModuleType) -> None:
+def test_module_changed_after_caching_is_rescanned(module: Any) -> None:
     _started().stop()  # cached as holding nothing
     module.stamp = time.time  # a new name: the namespace changed
     freezer = _started()
@@ -71,7 +72,7 @@ def test_module_changed_after_caching_is_rescanned(module: types.ModuleType) -> 
 
 def test_module_imported_after_caching_is_scanned() -> None:
     _started().stop()
-    late = types.ModuleType("pytest_glacier_freeze_late")
+    late: Any = types.ModuleType("pytest_glacier_freeze_late")
     late.today = dt.date
     sys.modules[late.__name__] = late
     try:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
+from support import raw_response
 
 from pytest_glacier import ConfigError, Glacier, GlacierConfig, InternalError, mock_glacier
 from pytest_glacier.core.errors import DEFAULT_MESSAGES, ERROR_CODES
-from pytest_glacier.core.http import Request
 from pytest_glacier.faults import FaultRequest, UnusedFaultRules
 
-HEADERS = {"x-amz-glacier-version": "2012-06-01"}
+MIB = 1 << 20
+DENIED = "InitiateJob request denied by current data retrieval policy."
 
 
 def _retrieval(archive_id: str, tier: str = "Standard", **extra: str) -> dict[str, str]:
@@ -29,13 +29,14 @@ def archive(client: Any, vault: str) -> str:
 # -- inject(): the error shape --------------------------------------------------------------
 
 
+@pytest.mark.glacier(requests=True)
 @pytest.mark.parametrize("code", sorted(ERROR_CODES))
 def test_every_code_has_the_spec_status_type_and_a_message(glacier: Glacier, code: str) -> None:
     rule = glacier.inject(code, operation="ListVaults")
-    response = glacier.service.handle(Request.from_url("GET", "/-/vaults", HEADERS))
+    response = raw_response("GET", "/-/vaults")
     status, kind = ERROR_CODES[code]
-    assert response.status == status
-    assert json.loads(bytes(response.body)) == {
+    assert response.status_code == status
+    assert response.json() == {
         "code": code,
         "message": DEFAULT_MESSAGES[code],
         "type": kind,
@@ -403,6 +404,39 @@ def test_a_refused_job_does_not_use_a_fail_jobs_rule(
     assert rule.hits == 0
     client.initiate_job(vaultName="vault", jobParameters=_retrieval(archive))
     assert rule.hits == 1
+
+
+@pytest.mark.glacier(expedited_capacity=1)
+def test_modelled_refusals_do_not_use_a_fail_jobs_rule_or_notify(
+    glacier: Glacier, client: Any, vault: str, raises_glacier: Any
+) -> None:
+    topic = "arn:aws:sns:us-east-1:123456789012:restores"
+    archive = client.upload_archive(vaultName="vault", body=b"a" * 4 * MIB)["archiveId"]
+    client.set_data_retrieval_policy(
+        Policy={"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": 1}]}
+    )
+    rule = glacier.fail_jobs()
+    client.initiate_job(
+        vaultName="vault", jobParameters=_retrieval(archive, "Expedited")
+    )  # admitted, takes the rule
+    assert rule.hits == 1
+    second = glacier.fail_jobs()
+    with raises_glacier(
+        "InsufficientCapacityException", 503, DEFAULT_MESSAGES["InsufficientCapacityException"]
+    ):
+        client.initiate_job(
+            vaultName="vault", jobParameters=_retrieval(archive, "Expedited", SNSTopic=topic)
+        )
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        client.initiate_job(
+            vaultName="vault", jobParameters=_retrieval(archive, "Standard", SNSTopic=topic)
+        )
+    assert second.hits == 0
+    glacier.complete_jobs()
+    assert glacier.notifications == ()
+    client.initiate_job(vaultName="vault", jobParameters=_retrieval(archive, "Bulk"))
+    assert second.hits == 1
+    glacier.complete_jobs()
 
 
 # -- add_latency() --------------------------------------------------------------------------

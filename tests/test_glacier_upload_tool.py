@@ -23,15 +23,22 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import IncompleteReadError
 from botocore.utils import calculate_tree_hash
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from glacier_upload import archives
 from glacier_upload.cli import glacier_cli
+
+from pytest_glacier import Glacier
+
+if TYPE_CHECKING:
+    from pytest_glacier.doors.server import ServedGlacier
 
 MiB = 1024 * 1024
 PART = archives.CHUNK_SIZE  # 32 MiB: the tool's part size and its small/large threshold
@@ -43,7 +50,7 @@ def _data(size: int) -> bytes:
     return random.Random(size).randbytes(size)
 
 
-def _retrieval(glacier, size: int) -> tuple[bytes, str, str]:
+def _retrieval(glacier: Glacier, size: int) -> tuple[bytes, str, str]:
     """A vault ``v`` with one archive of ``size`` bytes, its retrieval job completed."""
     client = glacier.client(config=Config(retries={"total_max_attempts": 1}))
     client.create_vault(vaultName="v")
@@ -58,26 +65,26 @@ def _retrieval(glacier, size: int) -> tuple[bytes, str, str]:
     return original, archive["checksum"], job
 
 
-def _get(job: str, target: Path, answer: str | None = None):
+def _get(job: str, target: Path, answer: str | None = None) -> Result:
     """``glacier archive get v JOB TARGET``: the tool's own CLI, run in this process."""
     return CliRunner().invoke(glacier_cli, ["archive", "get", "v", job, str(target)], input=answer)
 
 
-def _job_outputs(glacier) -> list[tuple[int, str | None]]:
+def _job_outputs(glacier: Glacier) -> list[tuple[int, str | None]]:
     return [(c.status, c.fault) for c in glacier.calls if c.operation == "GetJobOutput"]
 
 
-def _range_of_part(number: int):
+def _range_of_part(number: int) -> Callable[[Any], bool]:
     first = number * PART
     wanted = f"bytes={first}-{first + PART - 1}"  # what download_archive_part sends
-    return lambda request: request.headers.get("range") == wanted
+    return lambda request: bool(request.headers.get("range") == wanted)
 
 
 # -- below 32 MiB: one stream, no range, no check ------------------------------------------------
 
 
 @pytest.mark.timeout(120)
-def test_control_small_archive_is_one_whole_download(glacier, tmp_path):
+def test_control_small_archive_is_one_whole_download(glacier: Glacier, tmp_path: Path) -> None:
     original, tree_hash, job = _retrieval(glacier, SMALL)
     target = tmp_path / "restored.bin"
     result = _get(job, target)
@@ -90,7 +97,9 @@ def test_control_small_archive_is_one_whole_download(glacier, tmp_path):
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("times", [1, 2])
-def test_small_archive_short_read_fails_and_a_rerun_starts_over(glacier, tmp_path, times):
+def test_small_archive_short_read_fails_and_a_rerun_starts_over(
+    glacier: Glacier, tmp_path: Path, times: int
+) -> None:
     original, tree_hash, job = _retrieval(glacier, SMALL)
     glacier.inject_network("truncate", operation="GetJobOutput", times=times, after_bytes=700_000)
     target = tmp_path / "restored.bin"
@@ -123,7 +132,9 @@ def test_small_archive_short_read_fails_and_a_rerun_starts_over(glacier, tmp_pat
 
 
 @pytest.mark.timeout(120)
-def test_small_archive_short_read_over_http_fails_the_command(glacier_server, tmp_path):
+def test_small_archive_short_read_over_http_fails_the_command(
+    glacier_server: ServedGlacier, tmp_path: Path
+) -> None:
     """The ``glacier`` console script in a subprocess, against the local server's real socket."""
     original, tree_hash, job = _retrieval(glacier_server, SMALL)
     glacier_server.inject_network("truncate", operation="GetJobOutput", after_bytes=700_000)
@@ -158,7 +169,9 @@ def test_small_archive_short_read_over_http_fails_the_command(glacier_server, tm
 
 
 @pytest.mark.timeout(120)
-def test_control_large_archive_is_two_checked_ranged_parts(glacier, tmp_path):
+def test_control_large_archive_is_two_checked_ranged_parts(
+    glacier: Glacier, tmp_path: Path
+) -> None:
     original, tree_hash, job = _retrieval(glacier, LARGE)
     target = tmp_path / "restored.bin"
     result = _get(job, target)
@@ -174,7 +187,9 @@ def test_control_large_archive_is_two_checked_ranged_parts(glacier, tmp_path):
 
 
 @pytest.mark.timeout(120)
-def test_large_archive_cut_in_the_unread_whole_output_does_no_harm(glacier, tmp_path):
+def test_large_archive_cut_in_the_unread_whole_output_does_no_harm(
+    glacier: Glacier, tmp_path: Path
+) -> None:
     original, tree_hash, job = _retrieval(glacier, LARGE)
     # the first GetJobOutput is get()'s whole-output request, whose body it never reads
     glacier.inject_network("truncate", operation="GetJobOutput", after_bytes=0)
@@ -188,7 +203,9 @@ def test_large_archive_cut_in_the_unread_whole_output_does_no_harm(glacier, tmp_
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("times", [1, 2])
-def test_large_archive_short_part_fails_and_a_rerun_resumes_it(glacier, tmp_path, times):
+def test_large_archive_short_part_fails_and_a_rerun_resumes_it(
+    glacier: Glacier, tmp_path: Path, times: int
+) -> None:
     original, tree_hash, job = _retrieval(glacier, LARGE)
     glacier.inject_network(
         "truncate",
@@ -232,7 +249,9 @@ def test_large_archive_short_part_fails_and_a_rerun_resumes_it(glacier, tmp_path
 
 
 @pytest.mark.timeout(120)
-def test_large_archive_part_cut_at_zero_bytes_breaks_every_rerun(glacier, tmp_path):
+def test_large_archive_part_cut_at_zero_bytes_breaks_every_rerun(
+    glacier: Glacier, tmp_path: Path
+) -> None:
     original, _, job = _retrieval(glacier, LARGE)
     glacier.inject_network(
         "truncate", operation="GetJobOutput", match=_range_of_part(0), after_bytes=0

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from support import raw_bodies
 
 from pytest_glacier import Glacier
 
@@ -287,3 +288,22 @@ def test_daily_delete_vault_waits_for_an_empty_snapshot(
     glacier.advance(days=1)
     assert client.describe_vault(vaultName=vault)["NumberOfArchives"] == 0
     client.delete_vault(vaultName=vault)
+
+
+def test_inventory_continuation_marker_is_only_inside_the_parameters(
+    client: Any, glacier: Glacier, vault: str
+) -> None:
+    """§14.10: the continuation marker is the completed job's
+    ``InventoryRetrievalParameters.Marker`` (the model); no top-level
+    ``NextInventoryRetrievalMarker`` is sent."""
+    upload(client, b"x")
+    upload(client, b"x")
+    bodies = raw_bodies(client, "DescribeJob")
+    parameters = {"Type": "inventory-retrieval", "InventoryRetrievalParameters": {"Limit": "1"}}
+    job_id = client.initiate_job(vaultName=vault, jobParameters=parameters)["jobId"]
+    glacier.complete_jobs()
+    client.describe_job(vaultName=vault, jobId=job_id)
+    (body,) = bodies
+    assert body["StatusCode"] == "Succeeded"
+    assert body["InventoryRetrievalParameters"]["Marker"]
+    assert "NextInventoryRetrievalMarker" not in body

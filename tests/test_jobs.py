@@ -636,3 +636,32 @@ def test_boto3_resource_actions_start_jobs(glacier: Glacier, vault: str) -> None
     inventory.reload()
     assert (retrieval.status_code, inventory.status_code) == ("Succeeded", "Succeeded")
     assert retrieval.get_output()["body"].read() == b"resource"
+
+
+# -- the facts reference's open questions (spec §14) ---------------------------------------
+
+
+def test_describe_job_answers_200(client: Any, glacier: Glacier, vault: str) -> None:
+    """§14.8: DescribeJob succeeds with 200 (the docs' syntax section says 201), in progress
+    and once done."""
+    job_id = retrieve(client, upload(client, b"x"))
+    running = client.describe_job(vaultName=vault, jobId=job_id)
+    glacier.complete_jobs()
+    done = client.describe_job(vaultName=vault, jobId=job_id)
+    assert [out["StatusCode"] for out in (running, done)] == ["InProgress", "Succeeded"]
+    assert [out["ResponseMetadata"]["HTTPStatusCode"] for out in (running, done)] == [200, 200]
+    assert [c.status for c in glacier.calls if c.operation == "DescribeJob"] == [200, 200]
+
+
+def test_initiate_job_on_a_deleted_archive_is_not_found(
+    client: Any, glacier: Glacier, vault: str, raises_glacier: Any
+) -> None:
+    """§14.12: InitiateJob naming a deleted archive fails at once (the model's "will fail"),
+    with the observed 404 text, and creates no job."""
+    archive_id = upload(client, b"x")
+    client.delete_archive(vaultName=vault, archiveId=archive_id)
+    with raises_glacier(
+        "ResourceNotFoundException", 404, f"The archive ID was not found: {archive_id}"
+    ):
+        retrieve(client, archive_id)
+    assert dict(glacier.jobs(vault)) == {}

@@ -328,7 +328,7 @@ def send(client: Any, vault: str, parameters: Any) -> Any:
 
 def assert_no_job(client: Any, glacier: Glacier) -> None:
     assert client.list_jobs(vaultName="vault")["JobList"] == []
-    assert glacier.backend.schedule.pending == []
+    assert glacier.complete_jobs() == []  # no job is in progress
 
 
 @pytest.mark.parametrize(
@@ -372,7 +372,7 @@ def test_malformed_json_is_a_serialization_error(
 def test_unknown_vault(client: Any, glacier: Glacier, raises_glacier: Any) -> None:
     with raises_glacier("ResourceNotFoundException", 404, f"Vault not found for ARN: {ARN}nope"):
         client.initiate_job(vaultName="nope", jobParameters={"Type": "inventory-retrieval"})
-    assert glacier.backend.schedule.pending == []
+    assert glacier.complete_jobs() == []  # no job is in progress
 
 
 def test_archive_of_another_vault_is_not_found(
@@ -383,7 +383,7 @@ def test_archive_of_another_vault_is_not_found(
         "ResourceNotFoundException", 404, f"The archive ID was not found: {archive}"
     ):
         client.initiate_job(vaultName="other", jobParameters=retrieval(archive))
-    assert glacier.backend.schedule.pending == []
+    assert glacier.complete_jobs() == []  # no job is in progress
 
 
 def test_marker_of_another_vault_is_refused(
@@ -487,4 +487,4 @@ def test_random_job_parameters_get_202_or_an_aws_shaped_4xx(
     else:
         assert out["ResponseMetadata"]["HTTPStatusCode"] == 202
         assert len(out["jobId"]) == 92
-    assert glacier.service.internal_errors == []
+    glacier.check()

@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from support import raw
 
 from pytest_glacier import Glacier, Notification
 
@@ -194,3 +195,51 @@ def test_deleted_vault_publishes_nothing(client: Any, glacier: Glacier, vault: s
     assert glacier.complete_jobs() == []
     assert glacier.notifications == ()
     assert job_id
+
+
+NOTIFY_PATH = "/-/vaults/vault/notification-configuration"
+GOOD_TOPIC = "arn:aws:sns:us-east-1:123456789012:t"
+
+
+@pytest.mark.glacier(requests=True)
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (
+            b"",
+            "MissingParameterValueException",
+            "Required parameter missing: vaultNotificationConfig",
+        ),
+        (
+            b"[]",
+            "InvalidParameterValueException",
+            "Invalid vault notification configuration: the request body must be a JSON object",
+        ),
+        (
+            b"{",
+            "SerializationException",
+            "Malformed JSON body: Expecting property name enclosed in double quotes: line 1 "
+            "column 2 (char 1)",
+        ),
+        (
+            b'{"SNSTopic": 5, "Events": ["ArchiveRetrievalCompleted"]}',
+            "InvalidParameterValueException",
+            "Invalid SNS topic: 5",
+        ),
+        (
+            b'{"SNSTopic": "%s", "Events": "ArchiveRetrievalCompleted"}' % GOOD_TOPIC.encode(),
+            "InvalidParameterValueException",
+            "Invalid Events: ArchiveRetrievalCompleted. Events must be a list",
+        ),
+    ],
+)
+def test_notification_bodies_botocore_would_not_send_are_refused_and_change_nothing(
+    glacier: Glacier, client: Any, vault: str, body: bytes, code: str, message: str
+) -> None:
+    config = {"SNSTopic": GOOD_TOPIC, "Events": ["InventoryRetrievalCompleted"]}
+    client.set_vault_notifications(vaultName="vault", vaultNotificationConfig=config)
+    assert raw("PUT", NOTIFY_PATH, body, **{"content-type": "application/json"}) == (
+        400,
+        {"code": code, "message": message, "type": "Client"},
+    )
+    assert client.get_vault_notifications(vaultName="vault")["vaultNotificationConfig"] == config

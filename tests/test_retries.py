@@ -42,7 +42,7 @@ def wall_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Every wall-clock wait botocore asks for while retrying: its sleeps between attempts
     and the adaptive limiter's waits for tokens. Checking none happened proves retries cost
     no wall time without measuring any."""
-    waits: ClassVar[list[float]] = []
+    waits: list[float] = []
     monkeypatch.setattr(time, "sleep", waits.append)
     monkeypatch.setattr(_RecordingCondition, "waits", waits)
     monkeypatch.setattr(botocore.retries.bucket.threading, "Condition", _RecordingCondition)

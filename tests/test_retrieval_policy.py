@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import raw
 
 from pytest_glacier import ConfigError, Glacier, GlacierConfig
-from pytest_glacier.core.http import Request
 
 DENIED = "InitiateJob request denied by current data retrieval policy."
 MIB = 1024 * 1024
@@ -24,17 +24,23 @@ def _policy(strategy: str, rate: int | None = None) -> dict[str, Any]:
     return {"Rules": [rule]}
 
 
-def _retrieve(client: Any, archive_id: str, tier: str) -> str:
-    params = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": tier}
+def _retrieve(client: Any, archive_id: str, tier: str, **extra: str) -> str:
+    params = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": tier, **extra}
     job_id: str = client.initiate_job(vaultName="vault", jobParameters=params)["jobId"]
     return job_id
 
 
-def _raw_put(glacier: Glacier, body: bytes) -> Any:
-    headers = {"x-amz-glacier-version": "2012-06-01", "content-type": "application/json"}
-    request = Request.from_url("PUT", "/-/policies/data-retrieval", headers, body)
-    response = glacier.service.handle(request)
-    return response.status, json.loads(bytes(response.body) or b"null")
+def _upload(client: Any, size: int) -> str:
+    return str(client.upload_archive(vaultName="vault", body=b"a" * size)["archiveId"])
+
+
+def _raw_put(body: bytes) -> tuple[int, Any]:
+    """SetDataRetrievalPolicy with a hand-written body (needs the ``requests`` door)."""
+    return raw("PUT", "/-/policies/data-retrieval", body, **{"content-type": "application/json"})
+
+
+def _current(client: Any) -> Any:
+    return client.get_data_retrieval_policy()["Policy"]
 
 
 # -- Get / Set ------------------------------------------------------------------------------
@@ -158,19 +164,21 @@ def test_missing_policy_member(client: Any, raises_glacier: Any) -> None:
         (b'{"Policy": ', "SerializationException", None),
     ],
 )  # fmt: skip
+@pytest.mark.glacier(requests=True)
 def test_malformed_bodies_botocore_would_not_send(
-    glacier: Glacier, body: bytes, code: str, message: str | None
+    client: Any, body: bytes, code: str, message: str | None
 ) -> None:
-    status, error = _raw_put(glacier, body)
+    status, error = _raw_put(body)
     assert (status, error["code"], error["type"]) == (400, code, "Client")
     if message is not None:
         assert error["message"] == message
-    assert glacier.backend.region_state("us-east-1").retrieval_policy == _policy("None")
+    assert _current(client) == _policy("None")
 
 
+@pytest.mark.glacier(requests=True)
 def test_integral_float_rate_is_stored_as_an_integer(glacier: Glacier, client: Any) -> None:
     body = b'{"Policy": {"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": 8.0}]}}'
-    assert _raw_put(glacier, body) == (204, None)
+    assert _raw_put(body) == (204, None)
     assert client.get_data_retrieval_policy()["Policy"] == _policy("BytesPerHour", 8)
 
 
@@ -189,19 +197,22 @@ RULE = st.fixed_dictionaries(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rules=st.lists(RULE, max_size=2) | JSON)
-def test_fuzzed_policies_are_stored_valid_or_refused_cleanly(glacier: Glacier, rules: Any) -> None:
-    before = glacier.backend.region_state("us-east-1").retrieval_policy
-    status, error = _raw_put(glacier, json.dumps({"Policy": {"Rules": rules}}).encode())
-    after = glacier.backend.region_state("us-east-1").retrieval_policy
+@pytest.mark.glacier(requests=True)
+def test_fuzzed_policies_are_stored_valid_or_refused_cleanly(
+    glacier: Glacier, client: Any, rules: Any
+) -> None:
+    before = _current(client)
+    status, error = _raw_put(json.dumps({"Policy": {"Rules": rules}}).encode())
+    after = _current(client)
     if status == 204:
         rule = rules[0]
         assert after == {"Rules": [{k: rule[k] for k in ("Strategy", "BytesPerHour") if k in rule}]}
-        glacier.backend.region_state("us-east-1").retrieval_policy = before
+        client.set_data_retrieval_policy(Policy=before)
     else:
         assert status == 400, error
         assert error["code"] in ("InvalidParameterValueException", "MissingParameterValueException")
         assert after == before
-    assert not glacier.service.internal_errors
+    glacier.check()
 
 
 def test_invalid_configured_policy_names_the_problem() -> None:
@@ -289,3 +300,41 @@ def test_free_tier_allows_the_daily_allowance_then_refuses_until_the_next_utc_da
         _retrieve(client, archive, "Standard")
     glacier.advance(minutes=1)  # 2024-01-02T00:00Z: a new allowance
     _retrieve(client, archive, "Standard")
+
+
+# -- a refusal uses no allowance --------------------------------------------------------------
+
+
+@pytest.mark.glacier(free_tier_bytes_per_day=6 * MIB)
+def test_a_refused_free_tier_retrieval_does_not_use_the_days_allowance(
+    glacier: Glacier, client: Any, vault: str, raises_glacier: Any
+) -> None:
+    four, two = _upload(client, 4 * MIB), _upload(client, 2 * MIB)
+    client.set_data_retrieval_policy(Policy={"Rules": [{"Strategy": "FreeTier"}]})
+    _retrieve(client, four, "Standard")  # 4 of 6 MiB
+    jobs = dict(glacier.jobs("vault"))
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, four, "Standard")  # would make 8
+    assert dict(glacier.jobs("vault")) == jobs
+    _retrieve(client, two, "Standard")  # exactly 6: the refused 4 MiB were not counted
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, two, "Standard")
+
+
+def test_a_refused_bytes_per_hour_retrieval_does_not_count_as_in_progress(
+    glacier: Glacier, client: Any, vault: str, raises_glacier: Any
+) -> None:
+    # 2 MiB/h with each retrieval spread over 4 h: 8 MiB may be in progress at once
+    archive = _upload(client, 8 * MIB)
+    half = f"0-{4 * MIB - 1}"
+    client.set_data_retrieval_policy(
+        Policy={"Rules": [{"Strategy": "BytesPerHour", "BytesPerHour": 2 * MIB}]}
+    )
+    _retrieve(client, archive, "Standard", RetrievalByteRange=half)  # 4 of 8 MiB
+    for _ in range(3):
+        with raises_glacier("PolicyEnforcedException", 400, DENIED):
+            _retrieve(client, archive, "Standard")  # 4 + 8 > 8
+    _retrieve(client, archive, "Standard", RetrievalByteRange=half)  # 8: refusals not counted
+    with raises_glacier("PolicyEnforcedException", 400, DENIED):
+        _retrieve(client, archive, "Standard", RetrievalByteRange="0-1048575")
+    assert len(glacier.jobs("vault")) == 2

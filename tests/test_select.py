@@ -289,7 +289,7 @@ def test_select_jobs_are_not_governed_by_the_retrieval_policy(client: Any, peopl
 # -- bad input -----------------------------------------------------------------------------------
 def replace(parameters: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A copy of ``parameters`` with the member at ``a/b/c`` set (or removed for ``...``)."""
-    document = json.loads(json.dumps(parameters))
+    document: dict[str, Any] = json.loads(json.dumps(parameters))
     *parents, last = path.split("/")
     node = document
     for key in parents:
@@ -561,7 +561,7 @@ def test_bad_select_parameters_are_refused_and_create_nothing(
     with raises_glacier(code, status, message):
         client.initiate_job(vaultName="vault", jobParameters=parameters)
     assert client.list_jobs(vaultName="vault")["JobList"] == []
-    assert glacier.backend.schedule.pending == []
+    assert glacier.complete_jobs() == []  # no job is in progress
     assert dict(glacier.s3_objects) == {}
 
 
@@ -725,4 +725,4 @@ def test_random_select_jobs_get_202_or_an_aws_shaped_4xx(
         job = client.describe_job(vaultName=vault, jobId=job_id)
         manifest = "result_manifest.txt" if job["StatusCode"] == "Succeeded" else "error_manifest"
         assert any(manifest in key for key in glacier.s3_objects if job_id in key)
-    assert glacier.service.internal_errors == []
+    glacier.check()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import rewrite_headers
 
 from pytest_glacier import ConfigError, Glacier, mock_glacier
 from pytest_glacier.core.treehash import MIB, tree_hash
-from pytest_glacier.storage import DiskStore, MemoryStore, open_store
+from pytest_glacier.storage import Chunk, DiskStore, MemoryStore, open_store
 
 BODY = bytes(range(256)) * 4096 * 3 + b"tail"  # 3 MiB and a bit: several tree-hash leaves
+STREAMED = b"streamed archive " * 200_000
 
 
 def _disk_directory(glacier: Glacier) -> str | None:
@@ -35,7 +38,8 @@ def test_memory_store_copies_mutable_pieces() -> None:
     stored = MemoryStore().put([memoryview(buffer)])
     buffer[0] = ord("z")
     assert stored == b"abc"
-    assert MemoryStore().put(iter([b"ab", bytearray(b"cd")])) == b"abcd"
+    pieces: list[Chunk] = [b"ab", bytearray(b"cd")]
+    assert MemoryStore().put(iter(pieces)) == b"abcd"
 
 
 def test_disk_store_writes_pieces_in_order_and_maps_them(tmp_path: Path) -> None:
@@ -48,7 +52,7 @@ def test_disk_store_writes_pieces_in_order_and_maps_them(tmp_path: Path) -> None
     assert directory is not None and len(os.listdir(directory)) == 1
     store.close()
     assert not os.path.exists(directory)
-    assert stored == b"abcdef"  # still mapped after the file is gone (POSIX)
+    assert bytes(stored) == b"abcdef"  # still mapped after the file is gone (POSIX)
 
 
 def test_open_store_names_the_kinds() -> None:
@@ -159,3 +163,44 @@ def test_whole_output_of_a_memory_archive_is_not_copied(
     assert client.get_job_output(vaultName=vault, jobId=job)["body"].read() is BODY
     pieces = client.get_job_output(vaultName=vault, jobId=job)["body"]
     assert pieces.read(10) + pieces.read(MIB) + pieces.read() == BODY
+
+
+def stored_files(glacier: Glacier) -> list[str]:
+    directory = _disk_directory(glacier)
+    return sorted(os.listdir(directory)) if directory else []
+
+
+@pytest.mark.glacier(storage="disk")
+@pytest.mark.parametrize(
+    ("header", "value", "code", "status"),
+    [
+        ("x-amz-archive-description", "tab\there", "InvalidParameterValueException", 400),
+        ("x-amz-sha256-tree-hash", "0" * 64, "InvalidParameterValueException", 400),
+        (
+            "x-amz-content-sha256",
+            hashlib.sha256(b"other").hexdigest(),
+            "InvalidSignatureException",
+            403,
+        ),
+    ],
+)
+def test_a_refused_streamed_upload_leaves_no_bytes_in_the_disk_store(
+    client: Any,
+    glacier: Glacier,
+    raises_glacier: Any,
+    tmp_path: Path,
+    header: str,
+    value: str,
+    code: str,
+    status: int,
+) -> None:
+    """A streamed body goes to the disk store while it is hashed; when the request is then
+    refused, the bytes it wrote must go too, as a refused request changes no state."""
+    client.create_vault(vaultName="v")
+    source = tmp_path / "archive.bin"
+    source.write_bytes(STREAMED)
+    rewrite_headers(client, "UploadArchive", **{header.replace("-", "_"): value})
+    with raises_glacier(code, status), source.open("rb") as handle:
+        client.upload_archive(vaultName="v", body=handle)
+    assert dict(glacier.archives("v")) == {}
+    assert stored_files(glacier) == []

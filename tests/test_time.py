@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,8 @@ from pytest_glacier import Glacier, mock_glacier
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:restores"
 VAULT_TOPIC = "arn:aws:sns:us-east-1:123456789012:vault"
-Step = Callable[[dt.timedelta], None]
+#: moves time by a delta (freezegun's ``tick`` takes seconds too and returns the new now)
+Step = Callable[[dt.timedelta], object]
 
 
 def three_archive_scenario(client: Any, glacier: Glacier, step: Step) -> list[list[str]]:
@@ -181,3 +183,19 @@ def test_real_clock_jobs_complete_with_advance(client: Any, glacier: Glacier) ->
     )["jobId"]
     assert client.describe_job(vaultName="v", jobId=job_id)["StatusCode"] == "InProgress"
     assert [j["JobId"] for j in glacier.advance(minutes=5)] == [job_id]
+
+
+@pytest.mark.glacier(clock="real", time_scale=3600)
+def test_real_clock_with_time_scale_completes_jobs_on_scaled_wall_time(
+    glacier: Glacier, client: Any, vault: str
+) -> None:
+    """An hour of job time per second of wall time: 0.1 s is at least the 5 Expedited minutes."""
+    archive_id = client.upload_archive(vaultName="vault", body=b"a" * 10)["archiveId"]
+    parameters = {"Type": "archive-retrieval", "ArchiveId": archive_id, "Tier": "Expedited"}
+    job_id = client.initiate_job(vaultName="vault", jobParameters=parameters)["jobId"]
+    before = glacier.now()
+    time.sleep(0.1)
+    assert glacier.now() - before >= dt.timedelta(minutes=5)
+    described = client.describe_job(vaultName="vault", jobId=job_id)
+    assert described["StatusCode"] == "Succeeded"
+    assert client.get_job_output(vaultName="vault", jobId=job_id)["body"].read() == b"a" * 10

@@ -196,3 +196,55 @@ def test_a_lock_goes_with_its_vault(client: Any, vault: str, raises_glacier: Any
 def test_lock_operations_on_a_missing_vault(client: Any, raises_glacier: Any, call: Any) -> None:
     with raises_glacier("ResourceNotFoundException", 404, f"Vault not found for ARN: {ARN}"):
         call(client)
+
+
+def test_a_lock_policy_over_20_kib_is_refused_and_no_lock_starts(
+    client: Any, vault: str, raises_glacier: Any, glacier: Glacier
+) -> None:
+    statement = {
+        "Sid": "",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "glacier:DeleteArchive",
+        "Resource": ARN,
+    }
+    document = {"Statement": [statement]}
+    statement["Sid"] = "s" * (20 * 1024 + 1 - len(json.dumps(document)))
+    text = json.dumps(document)
+    assert len(text) == 20481
+    with raises_glacier(
+        "InvalidParameterValueException",
+        400,
+        "Invalid policy: the policy is 20481 bytes; the limit is 20480 bytes",
+    ):
+        client.initiate_vault_lock(vaultName="vault", policy={"Policy": text})
+    assert glacier.vaults()["vault"].lock is None
+    statement["Sid"] = statement["Sid"][:-1]
+    lock_id = client.initiate_vault_lock(vaultName="vault", policy={"Policy": json.dumps(document)})
+    assert len(lock_id["lockId"]) == 24
+
+
+def test_a_refused_initiate_while_locked_keeps_the_policy_in_force(
+    client: Any, vault: str, raises_glacier: Any
+) -> None:
+    deny = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "glacier:DeleteArchive",
+                    "Resource": ARN,
+                }
+            ]
+        }
+    )
+    allow_all = deny.replace('"Deny"', '"Allow"')
+    lock_id = client.initiate_vault_lock(vaultName="vault", policy={"Policy": deny})["lockId"]
+    client.complete_vault_lock(vaultName="vault", lockId=lock_id)
+    archive_id = client.upload_archive(vaultName="vault", body=b"x")["archiveId"]
+    with raises_glacier("AccessDeniedException", 403):
+        client.initiate_vault_lock(vaultName="vault", policy={"Policy": allow_all})
+    with raises_glacier("AccessDeniedException", 403):
+        client.delete_archive(vaultName="vault", archiveId=archive_id)
+    assert client.get_vault_lock(vaultName="vault")["Policy"] == deny

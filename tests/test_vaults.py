@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import boto3
@@ -9,11 +10,18 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import state
 
 from pytest_glacier import Glacier
-from pytest_glacier.service.vaults import VAULT_NAME
 
 ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/"
+#: the spec's vault name rule (§3): 1 to 255 of letters, digits, ``_``, ``-`` and ``.``
+VAULT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
+TOPIC = "arn:aws:sns:us-east-1:123456789012:topic"
+POLICY = (
+    '{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "glacier:DeleteArchive", '
+    '"Resource": "*"}]}'
+)
 
 
 def test_create_vault_returns_location_with_numeric_account(client: Any) -> None:
@@ -201,4 +209,70 @@ def test_any_vault_name_gets_201_or_an_aws_error(client: Any, glacier: Glacier, 
     else:
         assert valid
         assert name in glacier.vaults()
-    assert glacier.service.internal_errors == []
+    glacier.check()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, name: c.describe_vault(vaultName=name),
+        lambda c, name: c.delete_vault(vaultName=name),
+        lambda c, name: c.upload_archive(vaultName=name, body=b"x"),
+        lambda c, name: c.delete_archive(vaultName=name, archiveId="a"),
+    ],
+    ids=["DescribeVault", "DeleteVault", "UploadArchive", "DeleteArchive"],
+)
+def test_an_illegal_vault_name_on_other_operations_is_not_found(
+    client: Any, glacier: Glacier, raises_glacier: Any, call: Any
+) -> None:
+    """Spec §3: only CreateVault validates the name; elsewhere the vault simply is not found."""
+    with raises_glacier(
+        "ResourceNotFoundException", 404, f"Vault not found for ARN: {ARN}has space"
+    ):
+        call(client, "has space")
+    assert state(glacier) == {}
+
+
+def test_the_thousandth_vault_is_the_last(
+    client: Any, glacier: Glacier, raises_glacier: Any
+) -> None:
+    for i in range(1000):
+        client.create_vault(vaultName=f"v{i:04d}")
+    before = state(glacier)
+    assert len(before) == 1000
+    with raises_glacier(
+        "LimitExceededException",
+        400,
+        "The maximum number of vaults (1000) for this account and region has been reached.",
+    ):
+        client.create_vault(vaultName="one-too-many")
+    assert state(glacier) == before
+    # re-creating an existing vault stays idempotent at the limit
+    assert client.create_vault(vaultName="v0000")["location"] == "/123456789012/vaults/v0000"
+    # the limit is per region
+    glacier.client(region_name="eu-west-1").create_vault(vaultName="one-too-many")
+
+
+def test_a_deleted_vault_takes_its_access_policy_tags_and_notifications_with_it(
+    client: Any, raises_glacier: Any
+) -> None:
+    client.create_vault(vaultName="v")
+    client.set_vault_access_policy(vaultName="v", policy={"Policy": POLICY})
+    client.add_tags_to_vault(vaultName="v", Tags={"owner": "me"})
+    client.set_vault_notifications(
+        vaultName="v",
+        vaultNotificationConfig={"SNSTopic": TOPIC, "Events": ["ArchiveRetrievalCompleted"]},
+    )
+    client.delete_vault(vaultName="v")
+    client.create_vault(vaultName="v")
+    with raises_glacier(
+        "ResourceNotFoundException", 404, f"No vault access policy is set for: {ARN}v"
+    ):
+        client.get_vault_access_policy(vaultName="v")
+    with raises_glacier(
+        "ResourceNotFoundException", 404, f"No notification configuration is set for vault: {ARN}v"
+    ):
+        client.get_vault_notifications(vaultName="v")
+    assert client.list_tags_for_vault(vaultName="v")["Tags"] == {}
+    archive_id = client.upload_archive(vaultName="v", body=b"x")["archiveId"]
+    client.delete_archive(vaultName="v", archiveId=archive_id)  # the old Deny went too

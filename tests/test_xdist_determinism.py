@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_own_seed(request, glacier):
 LINE = re.compile(r"^IDS (\S+) (\{.*\})$", re.M)
 
 
-def _printed(pytester: pytest.Pytester, *args: str) -> dict[str, object]:
+def _printed(pytester: pytest.Pytester, *args: str) -> dict[str, Any]:
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rP", *args)
     result.assert_outcomes(passed=7)
     found = {node: json.loads(data) for node, data in LINE.findall(result.stdout.str())}

@@ -9,7 +9,14 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import contextvars
+
+    from typing_extensions import TypeVarTuple, Unpack
+
+    _Ts = TypeVarTuple("_Ts")
 
 KINDS = ["aiobotocore", "aioboto3"]
 
@@ -56,8 +63,12 @@ class TimerLog(asyncio.SelectorEventLoop):
         self.timers: list[float] = []
 
     def call_at(
-        self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None
-    ) -> Any:
+        self,
+        when: float,
+        callback: Callable[[Unpack[_Ts]], object],
+        *args: Unpack[_Ts],
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
         self.timers.append(when - self.time())
         return super().call_at(when, callback, *args, context=context)
 

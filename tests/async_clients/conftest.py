@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aio_support import KINDS, new_client, one_attempt
+from async_clients.aio_support import KINDS, new_client, one_attempt
 
 from pytest_glacier import Glacier
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aio_support import new_client, one_attempt
+from async_clients.aio_support import new_client, one_attempt
 from botocore.config import Config
 from botocore.exceptions import ClientError
 

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 import pytest
-from aio_support import new_client
+from async_clients.aio_support import new_client
 from botocore.utils import calculate_tree_hash
 
 from pytest_glacier import Glacier, mock_glacier

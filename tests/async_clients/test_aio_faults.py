@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aio_support import config, new_client, one_attempt, run_logging_timers
+from async_clients.aio_support import config, new_client, one_attempt, run_logging_timers
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,

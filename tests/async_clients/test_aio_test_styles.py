@@ -8,7 +8,7 @@ import datetime as dt
 import textwrap
 
 import pytest
-from aio_support import new_client
+from async_clients.aio_support import new_client
 
 from pytest_glacier import Glacier, mock_glacier
 from pytest_glacier.faults import UnusedFaultRules

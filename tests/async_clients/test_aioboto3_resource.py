@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from aio_support import session
+from async_clients.aio_support import session
 from botocore.utils import calculate_tree_hash
 
 from pytest_glacier import Glacier

@@ -1,0 +1,2 @@
+"""The tested examples of README.md and docs/*.md, one file per fenced block (tests/test_docs.py
+checks each block equals its file)."""

@@ -1,0 +1,1 @@
+"""Fuzzing every operation of botocore's glacier model: strategies, harness, tests."""
