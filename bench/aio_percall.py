@@ -112,9 +112,7 @@ class Ours(_World):
     def activate(self) -> None:
         # each activation is a fresh double: build the state the calls need again (untimed)
         self.double.start()
-        self.calls = self.loop.run_until_complete(
-            _scenario(self.client, self.double.complete_jobs)
-        )
+        self.calls = self.loop.run_until_complete(_scenario(self.client, self.double.complete_jobs))
 
     def deactivate(self) -> None:
         self.double.stop()

@@ -20,7 +20,7 @@ CREDENTIALS = {"aws_access_key_id": "AKIABENCH0000000000", "aws_secret_access_ke
 
 @contextmanager
 def _ours() -> Iterator[str]:
-    from pytest_glacier.doors.server import GlacierServer
+    from pytest_glacier.server.server import GlacierServer
 
     with GlacierServer(clock="real") as server:
         yield server.endpoint_url

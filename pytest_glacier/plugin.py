@@ -9,7 +9,7 @@ import pytest
 
 if TYPE_CHECKING:
     from .config import GlacierConfig
-    from .doors.server import GlacierServer, ServedGlacier
+    from .server.server import GlacierServer, ServedGlacier
     from .simulator import Glacier
 
 MARKER = "glacier"
@@ -107,7 +107,7 @@ def glacier(request: pytest.FixtureRequest) -> Iterator[Glacier]:
 @pytest.fixture(scope="session")
 def glacier_http_server() -> Iterator[GlacierServer]:
     """The one local server of this session (of this xdist worker): loopback, a free port."""
-    from .doors.server import GlacierServer
+    from .server.server import GlacierServer
 
     server = GlacierServer().start()
     try:
@@ -121,10 +121,12 @@ def glacier_server(
     request: pytest.FixtureRequest, glacier_http_server: GlacierServer
 ) -> Iterator[ServedGlacier]:
     """A fresh double served over HTTP for this test: ``.endpoint_url``, ``.env``, controller."""
-    from .doors.server import ServedGlacier
+    from .server.server import ServedGlacier
 
     double = ServedGlacier(
-        _test_config(request), server=glacier_http_server, scope=request.node.nodeid
+        _test_config(request),
+        endpoint_url=glacier_http_server.endpoint_url,
+        scope=request.node.nodeid,
     )
     with glacier_http_server.serving(double):
         yield double

@@ -53,7 +53,9 @@ def retrieved(glacier: Glacier, client: Any, data: bytes = DATA) -> str:
 @pytest.fixture(params=["in-process", "server"])
 def door(request: pytest.FixtureRequest) -> Glacier:
     """The double behind botocore's in-process door, or behind the local server."""
-    return request.getfixturevalue("glacier" if request.param == "in-process" else "glacier_server")
+    name = "glacier" if request.param == "in-process" else "glacier_server"
+    double: Glacier = request.getfixturevalue(name)
+    return double
 
 
 # -- botocore, in-process and over the socket ----------------------------------------------
@@ -254,6 +256,7 @@ def test_admin_endpoint_injects_network_faults(glacier_server: Any) -> None:
     request = urllib.request.Request(
         f"{glacier_server.endpoint_url}/_pytest_glacier/network_faults",
         data=json.dumps({"kind": "reset", "operation": "CreateVault"}).encode(),
+        headers={"content-type": "application/json"},
         method="POST",
     )
     with urllib.request.urlopen(request) as answer:

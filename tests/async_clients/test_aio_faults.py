@@ -18,7 +18,7 @@ from botocore.exceptions import (
 
 from pytest_glacier import Glacier, mock_glacier
 from pytest_glacier.config import GlacierConfig
-from pytest_glacier.doors.server import GlacierServer, ServedGlacier
+from pytest_glacier.server.server import GlacierServer, ServedGlacier
 
 pytest.importorskip("aiobotocore")
 aiohttp = pytest.importorskip("aiohttp")  # aiobotocore's HTTP library: its errors are asserted
@@ -181,7 +181,7 @@ def door(request: pytest.FixtureRequest, glacier_http_server: GlacierServer) -> 
         with Glacier(config) as double:
             yield double
     else:
-        served = ServedGlacier(config, server=glacier_http_server)
+        served = ServedGlacier(config, endpoint_url=glacier_http_server.endpoint_url)
         with glacier_http_server.serving(served) as double:
             yield double
 

@@ -8,9 +8,7 @@ def test_select_results_land_in_the_bucket(glacier):
         s3.create_bucket(Bucket="reports")
         client = glacier.client()
         client.create_vault(vaultName="logs")
-        archive = client.upload_archive(vaultName="logs", body=b"a,1\nb,250\nc,300\n")[
-            "archiveId"
-        ]
+        archive = client.upload_archive(vaultName="logs", body=b"a,1\nb,250\nc,300\n")["archiveId"]
         job = client.initiate_job(
             vaultName="logs",
             jobParameters={

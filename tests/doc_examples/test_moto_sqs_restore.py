@@ -11,9 +11,7 @@ def test_restore_driven_by_an_sqs_queue(glacier):
         topic = sns.create_topic(Name="restores")["TopicArn"]
         queue = sqs.create_queue(QueueName="restores")["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
-        sns.subscribe(
-            TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
-        )
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
 
         client = glacier.client()
         client.create_vault(vaultName="photos")

@@ -1,6 +1,6 @@
 import boto3
 
-from pytest_glacier.doors.server import GlacierServer
+from pytest_glacier.server.server import GlacierServer
 
 
 def test_server_in_process():

@@ -36,7 +36,9 @@ class GlacierServer:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, **config: Any) -> None:
         self.host, self.port = host, port
-        self.double: Glacier = ServedGlacier(GlacierConfig.build(**config), server=self)
+        self.double: Glacier = ServedGlacier(
+            GlacierConfig.build(**config), endpoint_url=lambda: self.endpoint_url
+        )
         self.app = GlacierApp(lambda: self.double)
         self._listener: Listener | None = None
         self._thread: threading.Thread | None = None
@@ -76,7 +78,8 @@ class GlacierServer:
             self._thread.join()
 
     def __enter__(self) -> GlacierServer:
-        self.start()
+        if self._listener is None:  # ``start()`` may have bound it already
+            self.start()
         self.double.start()
         return self
 

@@ -8,13 +8,11 @@ in-process door is opened: requests must really cross the socket.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from ..config import GlacierConfig
 from ..simulator import FAKE_CREDENTIALS, Glacier
-
-if TYPE_CHECKING:
-    from .server import GlacierServer
 
 #: variables that would make a subprocess sign with other credentials or another profile
 _FOREIGN_AWS_ENV = frozenset(
@@ -35,13 +33,22 @@ _FOREIGN_AWS_ENV = frozenset(
 class ServedGlacier(Glacier):
     """A double answered over HTTP by a ``GlacierServer``: the ``glacier_server`` fixture."""
 
-    def __init__(self, config: GlacierConfig, *, server: GlacierServer, scope: str = "") -> None:
+    def __init__(
+        self,
+        config: GlacierConfig,
+        *,
+        endpoint_url: str | Callable[[], str],
+        scope: str = "",
+    ) -> None:
+        """``endpoint_url`` is the server's URL, or a callable giving it once it is known
+        (a server bound to port 0 learns its port when started)."""
         super().__init__(config, scope=scope)
-        self.server = server
+        self._endpoint = endpoint_url
 
     @property
     def endpoint_url(self) -> str:
-        return self.server.endpoint_url
+        endpoint = self._endpoint
+        return endpoint if isinstance(endpoint, str) else endpoint()
 
     @property
     def env(self) -> dict[str, str]:

@@ -1,7 +1,9 @@
 """The WSGI front door: environ in, core Request to ``GlacierService.handle``, Response out.
 
 Any WSGI server can host it; ``doors/server.py`` (through ``doors/gateway.py``) is the one
-we ship. Paths under ``/_pytest_glacier/`` go to the admin endpoint instead of the service.
+we ship. The admin routes (``/_pytest_glacier/<route>``) go to the admin endpoint; every other
+path, under that prefix or not, goes to the service, so it is answered as the in-process
+doors answer it.
 The app answers whichever double ``current()`` names at request time, so one server can
 serve a fresh double per test. A transport fault is left in the environ for the server to
 enact (``NETWORK_FAULT_KEY``); another WSGI server answers normally.
@@ -10,12 +12,12 @@ enact (``NETWORK_FAULT_KEY``); another WSGI server answers normally.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from ..core.http import Request
 from . import admin
+from .status import status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -37,8 +39,14 @@ class GlacierApp:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         double = self._current()
         request = to_request(environ)
-        if request.path.startswith(admin.PREFIX):
-            response = admin.handle(double, request)
+        if admin.is_admin_path(request.path):
+            port = environ.get("SERVER_PORT")
+            response = admin.handle(
+                double,
+                request,
+                port=int(port) if port and str(port).isdigit() else None,
+                token=double.config.admin_token,
+            )
         else:
             response = double.service.handle(request)
         if response.network is not None:
@@ -78,13 +86,6 @@ def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
         if environ.get(key):
             headers[key.replace("_", "-").lower()] = str(environ[key])
     return headers
-
-
-def status_line(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
 
 
 def request_body(environ: WSGIEnvironment) -> Any:

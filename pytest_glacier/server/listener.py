@@ -1,6 +1,7 @@
 """The socket layer of the local server: a threaded listener that knows nothing of Glacier.
 
-It binds (port 0 by default), runs one thread per connection with the handler class it is
+It binds (port 0 by default) with a listen backlog of ``BACKLOG``, runs one thread per
+connection with the handler class it is
 given and turns off Nagle's algorithm on each accepted socket: a response written in more
 than one send would otherwise wait for the client's delayed ACK (about 40 ms). It remembers
 open connections so ``stop`` can drop idle keep-alive ones, and passes any unexpected
@@ -16,7 +17,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from contextlib import suppress
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import BaseRequestHandler, ThreadingTCPServer
 from typing import TYPE_CHECKING, Any
 
 from ..waiting.timeline import own_thread
@@ -25,16 +26,22 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 
-class Listener(ThreadingHTTPServer):
+#: pending connections the kernel holds before accepting (Python's default is 5)
+BACKLOG = 128
+
+
+class Listener(ThreadingTCPServer):
     """Threaded HTTP listener hosting one WSGI ``app`` through ``handler``."""
 
     daemon_threads = True
     block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = BACKLOG
 
     def __init__(
         self,
         address: tuple[str, int],
-        handler: type[BaseHTTPRequestHandler],
+        handler: type[BaseRequestHandler],
         *,
         app: WSGIApplication,
         report: Callable[[str], None],
@@ -47,7 +54,9 @@ class Listener(ThreadingHTTPServer):
         super().__init__(address, handler)
 
     def server_bind(self) -> None:
-        # HTTPServer.server_bind would resolve the host's FQDN, which can stall on DNS
+        # not HTTPServer's: it would resolve the host's FQDN, which can stall on DNS
+        if self.allow_reuse_address:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(self.server_address)
         self.server_address = self.socket.getsockname()
         self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]

@@ -12,38 +12,35 @@ import socket
 import struct
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import TYPE_CHECKING
 
 from ..core.http import NetworkFault
-from .response_writer import ClientGone, ResponseWriter
-
-if TYPE_CHECKING:
-    from .gateway import GatewayHandler
+from .connection import ClientGone, Connection
+from .response_writer import ResponseWriter
 
 #: the longest (real) time a held answer keeps its connection and thread
 HOLD_LIMIT = 300.0
 
 
 def enact(
-    fault: NetworkFault, handler: GatewayHandler, writer: ResponseWriter, body: Iterable[bytes]
+    fault: NetworkFault, connection: Connection, writer: ResponseWriter, body: Iterable[bytes]
 ) -> None:
-    handler.close_connection = True
-    connection: socket.socket = handler.connection
+    connection.close_after()
+    sock = connection.socket
     if fault.kind == "truncate":
         with suppress(ClientGone):
             writer.write_at_most(body, fault.after_bytes)
         return  # an orderly end of stream, short of the declared length
     if fault.kind == "timeout":
-        _hold(connection)
+        _hold(sock)
     with suppress(OSError):
         # linger 0: close() sends a reset, not an orderly end of stream
-        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        connection.close()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
 
 
-def _hold(connection: socket.socket) -> None:
+def _hold(sock: socket.socket) -> None:
     """Answer nothing until the client closes the connection (or the hold limit)."""
-    connection.settimeout(HOLD_LIMIT)
+    sock.settimeout(HOLD_LIMIT)
     with suppress(OSError):
-        while connection.recv(65536):
+        while sock.recv(65536):
             pass
