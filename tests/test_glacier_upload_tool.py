@@ -38,7 +38,7 @@ from glacier_upload.cli import glacier_cli
 from pytest_glacier import Glacier
 
 if TYPE_CHECKING:
-    from pytest_glacier.doors.server import ServedGlacier
+    from pytest_glacier.server.server import ServedGlacier
 
 MiB = 1024 * 1024
 PART = archives.CHUNK_SIZE  # 32 MiB: the tool's part size and its small/large threshold

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pytest_glacier.doors.server import ServedGlacier
+from pytest_glacier.server.server import ServedGlacier
 
 AWS = shutil.which("aws", path=os.path.dirname(sys.executable)) or shutil.which("aws")
 pytestmark = pytest.mark.skipif(AWS is None, reason="the aws CLI is not installed")

@@ -7,7 +7,7 @@ import multiprocessing
 import boto3
 import pytest
 
-from pytest_glacier.doors.server import ServedGlacier
+from pytest_glacier.server.server import ServedGlacier
 
 
 def upload(job: tuple[str, int]) -> tuple[str, bytes]:
