@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY:SECRET[:ACCOUNT]",
         help="verify SigV4 signatures; with no keys, those of the double's fake credentials",
     )
+    for service, what in (("sns", "job notifications"), ("s3", "select jobs' output")):
+        serve.add_argument(
+            f"--{service}-endpoint-url",
+            default=None,
+            metavar="URL",
+            help=f"also send {what} to this endpoint (a moto server, say); docs/moto.md",
+        )
     return parser
 
 
@@ -118,6 +125,9 @@ def _config(args: argparse.Namespace) -> dict[str, Any]:
         config["time_scale"] = args.time_scale
     if args.admin_token is not None:
         config["admin_token"] = args.admin_token
+    for key in ("sns_endpoint_url", "s3_endpoint_url"):
+        if getattr(args, key) is not None:
+            config[key] = getattr(args, key)
     if args.verify_signatures is not None:
         config["verify_signatures"] = {
             key: {"secret_access_key": secret, "account_id": account}

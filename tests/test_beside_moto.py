@@ -252,3 +252,57 @@ def test_the_server_notifies_and_writes_select_output_to_a_moto_server(
     assert (body["JobId"], body["StatusCode"]) == (job, "Succeeded")
     manifest = s3.get_object(Bucket="results", Key=f"selected/{selected}/result_manifest.txt")
     assert manifest["Body"].read().startswith(b"s3://results/selected/")
+
+
+@pytest.mark.timeout(120)
+def test_serve_sends_to_the_endpoints_on_its_command_line(moto_server: str) -> None:
+    import subprocess
+    import sys
+    import urllib.request
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_glacier",
+            "serve",
+            "--port",
+            "0",
+            "--sns-endpoint-url",
+            moto_server,
+            "--s3-endpoint-url",
+            moto_server,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = next(word for word in server.stdout.readline().split() if word.startswith("http"))
+        s3 = _remote("s3")
+        s3.create_bucket(Bucket="cli-results")
+        glacier = boto3.client(
+            "glacier",
+            region_name=REGION,
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        job = _select(glacier, _archive(glacier, CSV), "cli-results")
+        request = urllib.request.Request(
+            f"{url}/_pytest_glacier/advance",
+            data=json.dumps({"hours": 1}).encode(),
+            headers={"content-type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request).close()
+        key = f"selected/{job}/result_manifest.txt"
+        assert s3.get_object(Bucket="cli-results", Key=key)["Body"].read()
+        with urllib.request.urlopen(f"{url}/_pytest_glacier/s3_objects") as answer:
+            listed = json.loads(answer.read())
+        assert f"s3://cli-results/{key}" in listed
+    finally:
+        server.terminate()
+        server.wait(30)
+        assert server.stdout is not None
+        server.stdout.close()

@@ -16,6 +16,7 @@ preflight, which this endpoint never grants); and when an admin token is configu
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hmac
 import ipaddress
@@ -206,6 +207,11 @@ def calls(double: Glacier, body: Mapping[str, Any]) -> Any:
     return [dataclasses.asdict(call) for call in double.calls]
 
 
+def s3_objects(double: Glacier, body: Mapping[str, Any]) -> Any:
+    """What select jobs wrote: ``{"s3://bucket/key": base64 of the bytes}``."""
+    return {url: base64.b64encode(data).decode() for url, data in double.s3_objects.items()}
+
+
 def reset(double: Glacier, body: Mapping[str, Any]) -> Any:
     double.reset()
     return {"now": iso_ms(double.now())}
@@ -279,6 +285,7 @@ ROUTES: dict[str, dict[str, Action]] = {
     "network_faults": {"POST": inject_network},
     "notifications": {"GET": notifications},
     "calls": {"GET": calls},
+    "s3_objects": {"GET": s3_objects},
     "reset": {"POST": reset},
 }
 
