@@ -4,7 +4,7 @@ SQS queue subscribed to it); select output lands in moto's S3."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import boto3
@@ -18,12 +18,12 @@ REGION = "us-east-1"
 CSV = b"1,alpha,150\n2,beta,50\n3,gamma,300\n"
 
 
-def _moto_then_double() -> Iterator[Glacier]:
+def _moto_then_double() -> Generator[Glacier, None, None]:
     with moto.mock_aws(), mock_glacier() as double:
         yield double
 
 
-def _double_then_moto() -> Iterator[Glacier]:
+def _double_then_moto() -> Generator[Glacier, None, None]:
     with mock_glacier() as double, moto.mock_aws():
         yield double
 
@@ -306,3 +306,22 @@ def test_serve_sends_to_the_endpoints_on_its_command_line(moto_server: str) -> N
         server.wait(30)
         assert server.stdout is not None
         server.stdout.close()
+
+
+@pytest.mark.parametrize("order", ["moto first", "double first"])
+def test_clients_made_before_both_are_served_by_the_double(order: str) -> None:
+    early = boto3.client(
+        "glacier", region_name=REGION, aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    pair = _moto_then_double() if order == "moto first" else _double_then_moto()
+    double = next(pair)
+    try:
+        archive = _archive(early)
+        job = early.initiate_job(
+            vaultName="v", jobParameters={"Type": "archive-retrieval", "ArchiveId": archive}
+        )["jobId"]
+        double.complete_jobs()
+        assert early.describe_job(vaultName="v", jobId=job)["StatusCode"] == "Succeeded"
+        assert early.get_job_output(vaultName="v", jobId=job)["body"].read() == b"backup"
+    finally:
+        pair.close()
