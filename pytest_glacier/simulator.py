@@ -26,7 +26,7 @@ from .faults import (
     Rule,
 )
 from .outbound import Outbound
-from .records import Call, Notification, Sleep
+from .records import Call, Notification, Sleep, Snapshot
 from .service.engine.dispatch import GlacierService
 from .service.engine.state import Archive, Backend, Vault
 from .service.jobs.model import Schedule, describe
@@ -340,9 +340,10 @@ class Glacier(ContextDecorator):
 
     # -- observation -------------------------------------------------------------------------
     @property
-    def calls(self) -> tuple[Call, ...]:
-        """Every request answered, in order (each retry attempt separately)."""
-        return tuple(self.service.calls)
+    def calls(self) -> Snapshot[Call]:
+        """Every request answered, in order (each retry attempt separately): a read-only
+        snapshot, cheap however many calls there were."""
+        return Snapshot(self.service.calls)
 
     @property
     def sleeps(self) -> tuple[Sleep, ...]:

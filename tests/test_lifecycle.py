@@ -324,3 +324,18 @@ def test_a_real_clock_double_follows_time_machine() -> None:
         job = client.initiate_job(vaultName="v", jobParameters=retrieval)["jobId"]
         traveller.shift(dt.timedelta(minutes=5))
         assert client.describe_job(vaultName="v", jobId=job)["StatusCode"] == "Succeeded"
+
+
+# -- views -----------------------------------------------------------------------------------
+def test_calls_is_a_snapshot_that_later_calls_do_not_change(glacier: Glacier) -> None:
+    client = _client()
+    client.create_vault(vaultName="v")
+    before = glacier.calls
+    client.describe_vault(vaultName="v")
+    assert len(before) == 1 and len(glacier.calls) == 2
+    assert before == (glacier.calls[0],) == [glacier.calls[0]]
+    assert glacier.calls[-1].operation == "DescribeVault"
+    assert [c.operation for c in glacier.calls[::-1]] == ["DescribeVault", "CreateVault"]
+    with pytest.raises(IndexError):
+        before[1]
+    assert hash(before) == hash(tuple(before))
