@@ -333,7 +333,8 @@ def test_calls_is_a_snapshot_that_later_calls_do_not_change(glacier: Glacier) ->
     before = glacier.calls
     client.describe_vault(vaultName="v")
     assert len(before) == 1 and len(glacier.calls) == 2
-    assert before == (glacier.calls[0],) == [glacier.calls[0]]
+    assert before == (glacier.calls[0],)
+    assert before == [glacier.calls[0]]
     assert glacier.calls[-1].operation == "DescribeVault"
     assert [c.operation for c in glacier.calls[::-1]] == ["DescribeVault", "CreateVault"]
     with pytest.raises(IndexError):
