@@ -83,8 +83,5 @@ class Snapshot(Sequence[T]):
             return NotImplemented
         return len(other) == self._length and all(a == b for a, b in zip(self, other, strict=True))
 
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
     def __repr__(self) -> str:
         return repr(tuple(self))

@@ -339,4 +339,3 @@ def test_calls_is_a_snapshot_that_later_calls_do_not_change(glacier: Glacier) ->
     assert [c.operation for c in glacier.calls[::-1]] == ["DescribeVault", "CreateVault"]
     with pytest.raises(IndexError):
         before[1]
-    assert hash(before) == hash(tuple(before))
