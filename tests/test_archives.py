@@ -210,3 +210,15 @@ def test_concurrent_uploads_from_threads(client: Any, vault: str, glacier: Glaci
     stored = glacier.archives(vault)
     assert len(set(ids)) == 32
     assert [bytes(stored[i].data) for i in ids] == bodies
+
+
+def test_upload_over_4_gib_is_refused_before_the_body_is_read(
+    client: Any, glacier: Glacier, vault: str, raises_glacier: Any
+) -> None:
+    """botocore door: a declared Content-Length over 4 GiB is the service's ``Invalid
+    Content-Length: <n>``, answered from the header (the body here is 5 bytes)."""
+    size = 4 * 1024**3 + 1
+    rewrite_headers(client, "UploadArchive", Content_Length=str(size))
+    with raises_glacier("InvalidParameterValueException", 400, f"Invalid Content-Length: {size}"):
+        client.upload_archive(vaultName=vault, body=b"hello")
+    assert glacier.archives(vault) == {}

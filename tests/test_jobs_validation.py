@@ -290,7 +290,14 @@ CASES: list[tuple[str, Any, str, str]] = [
         "raw-limit-number",
         b'{"Type": "inventory-retrieval", "InventoryRetrievalParameters": {"Limit": 5}}',
         INVALID,
-        "Invalid Limit: 5. The limit must be a positive integer.",
+        'Invalid Limit: 5. Limit must be a string holding a positive integer, for example "10000".',
+    ),
+    (
+        "raw-limit-seed-number",
+        b'{"Type": "inventory-retrieval", "InventoryRetrievalParameters": {"Limit": 10000}}',
+        INVALID,
+        "Invalid Limit: 10000. Limit must be a string holding a positive integer, "
+        'for example "10000".',
     ),
     (
         "raw-params-string",
@@ -488,3 +495,36 @@ def test_random_job_parameters_get_202_or_an_aws_shaped_4xx(
         assert out["ResponseMetadata"]["HTTPStatusCode"] == 202
         assert len(out["jobId"]) == 92
     glacier.check()
+
+
+def test_null_members_are_absent(client: Any, glacier: Glacier, archive: str) -> None:
+    """The REST reference's examples send ``null`` for members they leave out (botocore door,
+    raw body): optional ones take their defaults; a required one is missing."""
+    body = {
+        "Type": "archive-retrieval",
+        "ArchiveId": archive,
+        "Description": None,
+        "SNSTopic": None,
+        "RetrievalByteRange": None,
+        "Tier": None,
+        "InventoryRetrievalParameters": None,
+    }
+    with raw_body(client, json.dumps(body).encode()):
+        job = client.initiate_job(vaultName="vault", jobParameters={})
+    described = client.describe_job(vaultName="vault", jobId=job["jobId"])
+    assert described["Tier"] == "Standard"
+    assert "SNSTopic" not in described and "JobDescription" not in described
+    with (
+        raw_body(client, b'{"Type": "archive-retrieval", "ArchiveId": null}'),
+        pytest.raises(ClientError) as caught,
+    ):
+        client.initiate_job(vaultName="vault", jobParameters={})
+    assert caught.value.response["Error"] == {
+        "Code": "MissingParameterValueException",
+        "Message": "Required parameter missing: ArchiveId",
+    }
+    with (
+        raw_body(client, b'{"Type": null, "Description": "d"}'),
+        pytest.raises(ClientError, match="Required parameter missing: Type"),
+    ):
+        client.initiate_job(vaultName="vault", jobParameters={})

@@ -699,3 +699,19 @@ def test_a_list_parts_marker_the_double_never_issued_is_refused(
     assert listing["Marker"] == str(MIB)
     with raises_glacier("InvalidParameterValueException", 400, "Invalid marker: 7"):
         client.list_parts(vaultName="vault", uploadId=upload_id, marker="7")
+
+
+def test_range_longer_than_the_body_is_incompatible_before_the_part_size(
+    client: Any, vault: str, raises_glacier: Any
+) -> None:
+    """Users' report: a 1 MiB part sent as ``bytes 0-1048576/*`` (one byte too long for the
+    part size too) gets the service's Content-Length message, not ``Invalid Content-Range``."""
+    upload_id = initiate(client)
+    with raises_glacier(
+        "InvalidParameterValueException",
+        400,
+        "Content-Range: bytes 0-1048576/* is incompatible with Content-Length: 1048576",
+    ):
+        client.upload_multipart_part(
+            vaultName="vault", uploadId=upload_id, range="bytes 0-1048576/*", body=b"p" * MIB
+        )

@@ -243,3 +243,63 @@ def test_notification_bodies_botocore_would_not_send_are_refused_and_change_noth
         {"code": code, "message": message, "type": "Client"},
     )
     assert client.get_vault_notifications(vaultName="vault")["vaultNotificationConfig"] == config
+
+
+@pytest.mark.glacier(requests=True)
+def test_a_null_topic_is_missing(glacier: Glacier, client: Any, vault: str) -> None:
+    """A ``null`` member is absent (responses door): a required one is missing, an optional
+    one takes its default."""
+    body = b'{"SNSTopic": null, "Events": ["ArchiveRetrievalCompleted"]}'
+    assert raw("PUT", NOTIFY_PATH, body) == (
+        400,
+        {
+            "code": "MissingParameterValueException",
+            "message": "Required parameter missing: SNSTopic",
+            "type": "Client",
+        },
+    )
+    body = b'{"SNSTopic": "%s", "Events": ["ArchiveRetrievalCompleted"], "X": null}' % (
+        GOOD_TOPIC.encode()
+    )
+    assert raw("PUT", NOTIFY_PATH, body) == (204, None)
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "arn:aws:sns:us-west-2:0123456789012:my-topic",  # the CLI reference's own example
+        "arn:aws:sns:us-west-2:1:t",
+        "arn:aws-cn:sns:cn-north-1:123456789012:t.fifo",
+        "arn:aws-us-gov:sns:us-gov-west-1:123456789012:" + "a" * 256,
+    ],
+)
+def test_any_arn_shaped_topic_is_accepted(client: Any, vault: str, topic: str) -> None:
+    configure(client, BOTH, topic)
+    assert client.get_vault_notifications(vaultName="vault")["vaultNotificationConfig"] == {
+        "SNSTopic": topic,
+        "Events": BOTH,
+    }
+    job = client.initiate_job(
+        vaultName="vault", jobParameters={"Type": "inventory-retrieval", "SNSTopic": topic}
+    )
+    assert client.describe_job(vaultName="vault", jobId=job["jobId"])["SNSTopic"] == topic
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "arn:aws:sqs:us-east-1:123456789012:t",
+        "arn:aws:sns:us-east-1::t",
+        "arn:aws:sns::123456789012:t",
+        "arn:aws:sns:us-east-1:12345678901x:t",
+        "arn:aws:sns:us-east-1:123456789012:",
+        "arn:aws:sns:us-east-1:123456789012:a:b",
+        "arn:aws:sns:us-east-1:123456789012:" + "a" * 257,
+        "arn:aws:sns:us-east-1:١٢٣:t",
+    ],
+)
+def test_topics_that_are_not_arn_shaped_are_refused(
+    client: Any, vault: str, raises_glacier: Any, topic: str
+) -> None:
+    with raises_glacier("InvalidParameterValueException", 400, f"Invalid SNS topic: {topic}"):
+        configure(client, BOTH, topic)

@@ -207,11 +207,11 @@ def test_no_matching_rows_writes_an_empty_manifest(
             "MissingHeaderName: the header row has no column named 'name'",
         ),
         (
-            "SELECT _1 FROM archive WHERE _3 > 26",
+            "SELECT _1 FROM archive WHERE _2 > 26",
             {"FileHeaderInfo": "USE"},
             "InvalidComparison",
-            "InvalidComparison: cannot compare string '30' with int '26' using >; CSV fields "
-            "are strings until CAST (record 2)",
+            "InvalidComparison: cannot compare string 'alice' with int '26' using >; a CSV "
+            "field compares with a number only when it reads as one (else CAST it) (record 2)",
         ),
     ],
 )

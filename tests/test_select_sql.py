@@ -78,7 +78,7 @@ def value(expression: str) -> str:
         ("COALESCE(NULL, NULL, 'c')", "c"),
         ("COALESCE(NULL)", ""),
         ("NULLIF(1, 1)", ""),
-        ("NULLIF(1, '1')", "1"),
+        ("NULLIF(1, '1')", ""),  # '1' reads as a number beside one: equal
         ("NULLIF(1.0, 1)", ""),
         ("NULLIF(NULL, 1)", ""),
         ("CASE WHEN 1 = 2 THEN 'a' WHEN 2 = 2 THEN 'b' ELSE 'c' END", "b"),
@@ -86,7 +86,8 @@ def value(expression: str) -> str:
         ("CASE 'z' WHEN 'y' THEN 1 END", ""),
         ("'it''s'", "it's"),
         ("1 = 1", "true"),
-        ("1 = '1'", "false"),
+        ("1 = '1'", "true"),
+        ("1 = 'one'", "false"),
         ("1 <> 2 AND 2 != 3", "true"),
         ("NULL = NULL", ""),
         ("NULL OR TRUE", "true"),
@@ -274,3 +275,31 @@ def test_write_records() -> None:
 def test_written_csv_reads_back(rows: list[list[str]]) -> None:
     text = write_records(rows, CsvOutput("ALWAYS"))
     assert [fields for _, fields in read_records(text, CsvInput())] == rows
+
+
+@pytest.mark.parametrize(
+    ("where", "rows", "selected"),
+    [
+        ("_1 > 100", [["5"], ["500"], ["100"], ["1e3"], ["100.5"]], ["500", "1e3", "100.5"]),
+        ("_1 >= 1.5", [["1"], ["1.5"], ["2"]], ["1.5", "2"]),
+        ("100 < _1", [["99"], ["101"]], ["101"]),
+        ("_1 = 5", [["5"], ["5.0"], ["05"], ["x"]], ["5", "5.0", "05"]),
+        ("_1 BETWEEN 2 AND 4", [["1"], ["3"], ["-3"]], ["3"]),
+        ("_1 IN (1, 2)", [["1"], ["3"], ["a"]], ["1"]),
+        ("_1 > _2", [["9", "10"]], ["9"]),  # two fields: compared as text
+    ],
+)
+def test_a_field_that_reads_as_a_number_compares_as_one(
+    where: str, rows: list[list[str]], selected: list[str]
+) -> None:
+    assert [r[0] for r in query(f"SELECT _1 FROM archive WHERE {where}", rows)] == selected
+
+
+@pytest.mark.parametrize("text", ["abc", " 5", "", "0x10", "1,5"])
+def test_a_field_that_does_not_read_as_a_number_cannot_be_ordered_against_one(
+    text: str,
+) -> None:
+    with pytest.raises(SelectRuntimeError) as caught:
+        query("SELECT _1 FROM archive WHERE _1 > 100", [[text]])
+    assert caught.value.code == "InvalidComparison"
+    assert query("SELECT _1 FROM archive WHERE _1 = 100", [[text]]) == []

@@ -463,3 +463,31 @@ def test_listener_turns_off_nagle_on_accepted_connections() -> None:
         thread.join()
     assert seen and seen[0] != 0
     assert errors == []
+
+
+def test_header_names_have_the_services_case(glacier_server: Any) -> None:
+    """The server sends ``x-amzn-RequestId``, ``Date``, ``Location``... as the service spells
+    them (the core's names are lower-case)."""
+    client = glacier_server.client()
+    client.create_vault(vaultName="cased")
+    parts = glacier_server.endpoint_url.split("//", 1)[1]
+    host, port = parts.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request(
+        "POST",
+        "/-/vaults/cased/jobs",
+        body=b'{"Type": "inventory-retrieval"}',
+        headers={"x-amz-glacier-version": "2012-06-01"},
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    names = [name for name, _ in response.getheaders()]
+    assert response.status == 202
+    assert names[:2] == ["Location", "x-amz-job-id"] or "Location" in names
+    for name in ("x-amzn-RequestId", "Date", "Location", "x-amz-job-id", "Content-Length"):
+        assert name in names, names
+    assert all(name == name.lower() or name in WIRE for name in names), names
+
+
+WIRE = {"x-amzn-RequestId", "Date", "Location", "Content-Type", "Content-Length", "Connection"}

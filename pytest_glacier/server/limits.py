@@ -41,10 +41,7 @@ def body_limit(operation: str | None) -> int:
 def too_large(operation: str | None, size: int) -> GlacierError:
     """The service's refusal of a body of ``size`` bytes for ``operation``."""
     if operation == "UploadArchive":
-        return invalid(
-            f"Invalid archive size: {size}. An archive must be between 1 byte and "
-            f"{MAX_ARCHIVE_SIZE} bytes."
-        )
+        return invalid(f"Invalid Content-Length: {size}")  # the service's words
     if operation == "UploadMultipartPart":
         return invalid(
             f"Invalid Content-Length: {size}. A part must be at most {MAX_PART_SIZE} bytes."

@@ -22,6 +22,23 @@ from .status import status_line
 #: sent one after another rather than copied together
 COALESCE_LIMIT = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: header names as the service spells them on the wire (its REST reference prints
+#: ``x-amzn-RequestId``, ``Date``, ``Location``...); the core keeps lower-case names, which
+#: HTTP clients compare case-insensitively, and the ``x-amz-*`` names are lower-case at AWS too
+WIRE_NAMES = {
+    name.lower(): name
+    for name in (
+        "x-amzn-RequestId",
+        "Date",
+        "Location",
+        "Content-Type",
+        "Content-Length",
+        "Content-Range",
+        "Accept-Ranges",
+        "Transfer-Encoding",
+        "Connection",
+    )
+}
 
 
 class ResponseWriter:
@@ -100,17 +117,17 @@ class ResponseWriter:
         if connection.continue_pending:
             connection.close_after()  # the client may never send the body
         lines = [f"HTTP/1.1 {self._status}"]
-        lines += [f"{name}: {_value(value)}" for name, value in self._headers]
+        lines += [f"{wire_name(name)}: {_value(value)}" for name, value in self._headers]
         if not any(name.lower() == "content-length" for name, _ in self._headers):
             if self._head_only:
                 pass  # no body follows, whatever its length would be
             elif connection.version == "HTTP/1.1":
                 self._chunked = True
-                lines.append("transfer-encoding: chunked")
+                lines.append("Transfer-Encoding: chunked")
             else:
                 connection.close_after()
         if not connection.keep_alive:
-            lines.append("connection: close")
+            lines.append("Connection: close")
         lines += ("", "")
         text = "\r\n".join(lines)
         try:
@@ -126,6 +143,11 @@ class ResponseWriter:
         else:
             for piece in pieces:
                 self._connection.send(piece)
+
+
+def wire_name(name: str) -> str:
+    """A header's name as the service sends it (unknown names as given)."""
+    return WIRE_NAMES.get(name.lower(), name)
 
 
 def _value(value: str) -> str:

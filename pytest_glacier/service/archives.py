@@ -67,7 +67,26 @@ def check_tree_hash(sent: str, computed: str) -> None:
         raise invalid(f"Checksum mismatch: expected {as_hex64(sent)}, computed {computed}")
 
 
+def check_declared_size(ctx: Context) -> None:
+    """An UploadArchive declaring more than 4 GiB is refused before its body is read, with
+    the service's ``Invalid Content-Length: <n>`` (the local server refuses it the same way
+    before reading, see ``server/limits.py``)."""
+    declared = ctx.header("content-length")
+    if (
+        declared is not None
+        and declared.isascii()
+        and declared.isdigit()
+        and int(declared) > MAX_ARCHIVE_SIZE
+    ):
+        raise too_large_archive(int(declared))
+
+
+def too_large_archive(size: int) -> GlacierError:
+    return invalid(f"Invalid Content-Length: {size}")
+
+
 def upload_archive(ctx: Context) -> Response:
+    check_declared_size(ctx)
     with ctx.backend.lock:
         ctx.vault()
     if ctx.backend.config.storage == "disk" and ctx.request.is_stream():
@@ -91,7 +110,9 @@ def upload_archive(ctx: Context) -> Response:
 def _check_archive(ctx: Context, size: int, tree: str) -> str:
     """The checks after the payload hashes, in the service's order; returns the description."""
     description = check_description(ctx.header("x-amz-archive-description"), "archive") or ""
-    if not 1 <= size <= MAX_ARCHIVE_SIZE:
+    if size > MAX_ARCHIVE_SIZE:
+        raise too_large_archive(size)
+    if size < 1:
         raise invalid(
             f"Invalid archive size: {size}. An archive must be between 1 byte and "
             f"{MAX_ARCHIVE_SIZE} bytes."

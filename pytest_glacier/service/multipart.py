@@ -54,7 +54,13 @@ def parse_content_range(value: str | None, part_size: int, length: int) -> int:
     if match is None:
         raise invalid(f"Invalid Content-Range: {value}")
     start, end = int(match[1]), int(match[2])
-    if end < start or start % part_size or end - start + 1 > part_size:
+    if end < start:
+        raise invalid(f"Invalid Content-Range: {value}")
+    # the range is checked against the body before the part size, as the service does: a
+    # 1 MiB part sent as ``bytes 0-1048576/*`` is "incompatible with Content-Length: 1048576"
+    if end - start + 1 != length:
+        raise invalid(f"Content-Range: {value} is incompatible with Content-Length: {length}")
+    if start % part_size or end - start + 1 > part_size:
         raise invalid(f"Invalid Content-Range: {value}")
     number = start // part_size + 1
     if number > MAX_PARTS:
@@ -62,8 +68,6 @@ def parse_content_range(value: str | None, part_size: int, length: int) -> int:
             f"This is part number {number} for the current multipart upload. "
             f"It exceeds the limit of {MAX_PARTS} parts."
         )
-    if end - start + 1 != length:
-        raise invalid(f"Content-Range: {value} is incompatible with Content-Length: {length}")
     return start
 
 

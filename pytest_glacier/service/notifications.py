@@ -18,8 +18,17 @@ from .engine import validation as schemas
 from .engine.context import Context, Handler
 from .engine.state import Vault
 
-#: an SNS topic ARN as InitiateJob and SetVaultNotifications accept it
-SNS_TOPIC = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+#: an SNS topic ARN as InitiateJob and SetVaultNotifications accept it. Glacier does not
+#: verify the topic (nor that it exists, nor its permissions), so any ARN-shaped string
+#: passes: ``arn:<partition>:sns:<region>:<account>:<name>`` with a partition ``aws`` or
+#: ``aws-<word>...`` (``aws-cn``, ``aws-us-gov``, ``aws-iso-b``), a non-empty region of
+#: lower-case letters, digits and hyphens, an account of one or more ASCII digits (the CLI
+#: reference's own example has 13), and a topic name of 1-256 letters, digits, ``-`` and
+#: ``_`` (``.fifo`` allowed at the end). Refused: anything else (another service, a missing
+#: part, a non-digit account, a name with other characters, extra ``:`` parts).
+SNS_TOPIC = re.compile(
+    r"arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]+:[A-Za-z0-9_-]{1,256}(\.fifo)?", re.ASCII
+)
 EVENTS = {
     "ArchiveRetrieval": "ArchiveRetrievalCompleted",
     "InventoryRetrieval": "InventoryRetrievalCompleted",

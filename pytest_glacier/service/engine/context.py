@@ -12,6 +12,7 @@ from ...core.errors import GlacierError, not_found
 from ...core.http import NetworkFault, Request, Response
 from ...core.routes import SUCCESS_STATUS
 from .state import Backend, RegionState, Vault
+from .validation import without_nulls
 
 
 @dataclass(eq=False)
@@ -58,9 +59,13 @@ class Context:
         return vault
 
     def json_body(self) -> Any:
-        """The parsed JSON body, ``None`` when empty; malformed JSON is a SerializationException."""
+        """The parsed JSON body, ``None`` when empty; malformed JSON is a SerializationException.
+
+        Members whose value is ``null`` are absent, as the service reads them
+        (``validation.without_nulls``).
+        """
         try:
-            return self.request.json()
+            return without_nulls(self.request.json())
         except ValueError as exc:
             raise GlacierError("SerializationException", f"Malformed JSON body: {exc}") from None
 

@@ -28,6 +28,7 @@ from .context import Context, Handler
 from .registry import handler_for
 from .signatures import caller_account
 from .state import Backend
+from .validation import without_nulls
 
 API_VERSION = "2012-06-01"
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
@@ -152,7 +153,7 @@ def _region(request: Request, configured: str) -> str:
 
 def _json_members(request: Request) -> dict[str, Any]:
     try:
-        body = request.json()
+        body = without_nulls(request.json())
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}

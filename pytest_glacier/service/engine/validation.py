@@ -77,3 +77,28 @@ def render(value: Any) -> str:
         return json.dumps(value)
     except RecursionError:
         return "(a value nested too deeply to show)"
+
+
+#: members whose value is a free-form map: their entries are values, not members, so a null
+#: entry stays (and is refused as a value) where a null member is dropped
+MAP_MEMBERS = frozenset({"Tags", "Tagging", "UserMetadata"})
+
+
+def without_nulls(value: Any) -> Any:
+    """A JSON body as the service reads it: a member whose value is ``null`` is absent.
+
+    The service's JSON reader treats ``"Description": null`` like a missing ``Description``
+    (the REST reference's own examples send such members), so an optional member may be null
+    and a required one that is null is missing. Nested objects are read the same way; items
+    of arrays and entries of free-form maps (``Tags``, ``Tagging``, ``UserMetadata``) are
+    values and are kept as sent.
+    """
+    if isinstance(value, dict):
+        return {
+            key: member if key in MAP_MEMBERS else without_nulls(member)
+            for key, member in value.items()
+            if member is not None
+        }
+    if isinstance(value, list):
+        return [item if item is None else without_nulls(item) for item in value]
+    return value

@@ -178,10 +178,33 @@ CASTS: dict[str, Callable[[Any], Value]] = {
 }
 
 
+def _as_number(text: str) -> int | Decimal | None:
+    """A string that reads as a number (``INT`` or ``DECIMAL`` text exactly, no spaces)."""
+    if INT_TEXT.fullmatch(text):
+        return int(text)
+    if DECIMAL_TEXT.fullmatch(text):
+        return Decimal(text)
+    return None
+
+
+def _numeric_pair(left: Value, right: Value) -> tuple[Value, Value]:
+    """A string beside a number is read as a number when it reads as one (the seed's
+    ``WHERE s._3 > 100`` on CSV fields, which are strings); otherwise both are kept."""
+    if isinstance(left, str) and _is_number(right):
+        number = _as_number(left)
+        return (left if number is None else number), right
+    if isinstance(right, str) and _is_number(left):
+        number = _as_number(right)
+        return left, (right if number is None else number)
+    return left, right
+
+
 def _equal(left: Value, right: Value) -> bool | None:
-    """SQL equality: null is unknown; values of unrelated types are simply not equal."""
+    """SQL equality: null is unknown; a string beside a number compares as a number when it
+    reads as one; values of unrelated types are simply not equal."""
     if left is None or right is None:
         return None
+    left, right = _numeric_pair(left, right)
     if _is_number(left) and _is_number(right):
         return bool(left == right)
     if type(left) is not type(right):
@@ -192,6 +215,7 @@ def _equal(left: Value, right: Value) -> bool | None:
 def _order(op: str, left: Value, right: Value) -> bool | None:
     if left is None or right is None:
         return None
+    left, right = _numeric_pair(left, right)
     comparable = (_is_number(left) and _is_number(right)) or (
         type(left) is type(right) and isinstance(left, str | bool | dt.datetime)
     )
@@ -199,7 +223,8 @@ def _order(op: str, left: Value, right: Value) -> bool | None:
         raise SelectRuntimeError(
             "InvalidComparison",
             f"cannot compare {type_name(left)} {render(left)!r} with {type_name(right)} "
-            f"{render(right)!r} using {op}; CSV fields are strings until CAST",
+            f"{render(right)!r} using {op}; a CSV field compares with a number only when "
+            "it reads as one (else CAST it)",
         )
     a: Any = left
     b: Any = right
