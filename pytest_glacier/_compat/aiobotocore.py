@@ -1,14 +1,18 @@
-"""Every aiobotocore (and aiohttp) name the async door relies on, in one place.
+"""Every aiobotocore (and aiohttp) internal the async door relies on, in one place.
 
 aiobotocore has no public transport hook besides ``before-send``, so the door leans on a few
 of its internals; when a release moves one, this is the only module to change. Tested with
-aiobotocore 2.25 (aioboto3 15.5) and 3.10.
+aiobotocore 2.25 (aioboto3 15.5) and 3.10; each name below has its test in
+``tests/async_clients/test_aio_compat.py``.
 
 * ``AioEndpoint._do_get_response(request, operation_model, context)`` and
   ``AioEndpoint._needs_retry(attempts, operation_model, request_dict, response,
   caught_exception)`` are coroutines wrapped while a double is active; the endpoint's
-  emitter is ``_event_emitter`` (an async emitter: ``await emit(...)``) as in botocore.
-* ``AsyncTokenBucket._acquire(amount, block)``: adaptive mode's wait for tokens.
+  emitter is ``_event_emitter`` (an async emitter: ``await emit(...)``) as in botocore, and
+  the ``needs-retry`` event it emits has botocore's name and keywords
+  (``botocore.needs_retry_event``).
+* ``AsyncTokenBucket._acquire(amount, block)``: adaptive mode's wait for tokens; its
+  ``_refill()`` and ``_sleep_amount(amount)`` are botocore's (``botocore.token_shortfall``).
 * A before-send answer is an ``AioAWSResponse(url, status, headers, raw)``. aiobotocore reads
   ``raw`` as it reads aiohttp's ``ClientResponse``: ``await raw.read()`` for a whole body,
   ``await raw.content.read(n)`` (``-1``: to the end) and ``raw.content.at_eof()`` behind its
@@ -48,5 +52,6 @@ __all__ = [
     "NEEDS_RETRY",
     "RESENT_AFTER_RESET",
     "AioAWSResponse",
+    "AsyncTokenBucket",
     "cut_short",
 ]

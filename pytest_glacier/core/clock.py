@@ -69,9 +69,10 @@ def _define_before_freezing() -> None:
 
 
 def _freezegun_factories() -> list[Any]:
-    import freezegun.api
+    """freezegun's live stack of freezes (imports freezegun: frozen mode only)."""
+    from .._compat.freezegun import factories
 
-    return freezegun.api.freeze_factories
+    return factories()
 
 
 class Clock:

@@ -16,6 +16,7 @@ besides the walk (the ``datetime``/``time``/``uuid`` globals, its factory stack,
 as they do with a plain ``freeze_time(...).start()``.
 
 If freezegun's internals are not the ones this relies on, it falls back to a plain start.
+Those internals are named in ``pytest_glacier/_compat/freezegun.py``.
 
 The same walk finds the modules that bound ``time.sleep`` under a name of their own (``from
 time import sleep``), so the simulated sleep can be bound there too (``sleep_bindings``).
@@ -36,16 +37,6 @@ _Signature = tuple[Any, dict[str, Any], int, Any]
 _lock = threading.Lock()
 #: the standard library's own sleep, looked for in module namespaces
 REAL_SLEEP = time.sleep
-
-
-class _SysView:
-    """What freezegun's walk sees as ``sys``: the real module with ``modules`` narrowed."""
-
-    def __init__(self, modules: dict[str, Any]) -> None:
-        self.modules = modules
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(sys, name)
 
 
 def _signature(module: Any) -> _Signature | None:
@@ -182,28 +173,22 @@ def sleep_bindings(walked: bool) -> list[tuple[Any, str]]:
 
 def start(freezer: Any) -> Any:
     """``freezer.start()``, with freezegun's module walk narrowed when it is the outermost."""
-    import freezegun.api
+    from .._compat import freezegun as compat
 
-    api: Any = freezegun.api  # its module globals are replaced for the duration of start()
-    original = getattr(api, "_get_cached_module_attributes", None)
     global _cache, _walk_learned
-    if api.freeze_factories or original is None or getattr(api, "sys", None) is not sys:
+    if not compat.walk_can_be_narrowed():
         _walk_learned = False
         return freezer.start()
     with _lock:
         _walk_learned = True
-        if _cache.ignore != freezer.ignore:
-            _cache = ModuleScanCache(freezer.ignore)
+        ignore = compat.ignored(freezer)
+        if _cache.ignore != ignore:
+            _cache = ModuleScanCache(ignore)
         view, changed = _cache.view()
-        api.sys = _SysView(view)
-        api._get_cached_module_attributes = lambda module: _cache.attributes(module, original)
-        try:
+        with compat.narrowed_walk(view, _cache.attributes):
             factory = freezer.start()
-        finally:
-            api.sys = sys
-            api._get_cached_module_attributes = original
         # freezegun recorded the narrowed view; its stop() needs the real set of modules
-        freezer.modules_at_start = set(sys.modules)
+        compat.saw_every_module(freezer)
         if changed:
-            _cache.learn(view, list(freezer.undo_changes))
+            _cache.learn(view, compat.rebound(freezer))
     return factory

@@ -11,7 +11,8 @@ handler; serialisation, signing and parsing stay aiobotocore's own. The hook han
 (``faults.retry_backoff``), so no timer of the event loop is involved. Adaptive mode's
 ``AsyncTokenBucket`` reads the frozen clock; a wait for its tokens is spent in simulated time.
 
-Imported only when aiobotocore is installed; its internals are named in ``aiobotocore_compat``.
+Imported only when aiobotocore is installed; its internals are named in
+``pytest_glacier/_compat/aiobotocore.py`` (and botocore's in ``_compat/botocore.py``).
 """
 
 from __future__ import annotations
@@ -20,17 +21,15 @@ import asyncio
 import dataclasses
 import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
+from .._compat import aiobotocore as compat
+from .._compat.botocore import event_emitter, needs_retry_event
 from ..core.http import Response
-from . import aiobotocore_compat as compat
-from .botocore_door import RawBody, core_request, retry_event, spend_retry, spend_token_wait
+from .botocore_door import RawBody, core_request, spend_retry, spend_token_wait
 from .class_patches import ClassPatches
-
-if TYPE_CHECKING:
-    pass
 
 _HOOK_ID = "pytest_glacier.aio_before_send"
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -119,7 +118,7 @@ def _before_send(request: Any, **_: Any) -> Any:
 
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
     if _patches and operation_model.service_model.endpoint_prefix == "glacier":
-        emitter = self._event_emitter
+        emitter = event_emitter(self)
         if emitter not in _hooked:
             emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
             _hooked.add(emitter)
@@ -143,10 +142,10 @@ async def _needs_retry(
                 self, attempts, operation_model, request_dict, response, caught_exception
             )
         )
-    name, details = retry_event(
+    name, details = needs_retry_event(
         self, attempts, operation_model, request_dict, response, caught_exception
     )
-    retried = spend_retry(service, await self._event_emitter.emit(name, **details), attempts)
+    retried = spend_retry(service, await event_emitter(self).emit(name, **details), attempts)
     if retried:
         await asyncio.sleep(0)  # the pause stays a point where the loop's other tasks run
     return retried

@@ -10,6 +10,8 @@ exactly as it would (same ``needs-retry`` handlers, same attempt counting), but 
 would take moves simulated time instead of costing wall time (``faults.retry_backoff``).
 Adaptive mode's client-side rate limiter (``TokenBucket``) reads the frozen clock, so under it
 a wait for tokens would never end; it too is spent in simulated time.
+
+The botocore internals this takes are named in ``pytest_glacier/_compat/botocore.py``.
 """
 
 from __future__ import annotations
@@ -21,12 +23,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.endpoint import Endpoint
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-from botocore.hooks import first_non_none_response
-from botocore.retries.bucket import TokenBucket
-from urllib3.exceptions import IncompleteRead, ProtocolError
 
+from .._compat import botocore as compat
 from ..core.http import Request, Response, lower_keys
 from .class_patches import ClassPatches
 
@@ -72,11 +71,7 @@ class RawBody:
         left, delivered, declared = cut
         if amt is None:
             # urllib3 reading to the end raises this when the body ends short of its length
-            raise ProtocolError(
-                f"Connection broken: IncompleteRead({left + delivered} bytes read, "
-                f"{declared - left - delivered} more expected)",
-                IncompleteRead(left + delivered, declared - left - delivered),
-            )
+            raise compat.short_read(left + delivered, declared)
         data = self._read(min(amt, left))  # then end of stream: botocore finds it short
         cut[0], cut[1] = left - len(data), delivered + len(data)
         return data
@@ -126,33 +121,21 @@ def core_request(request: AWSPreparedRequest) -> Request:
     """The core's request for a prepared botocore (or aiobotocore) request."""
     parts = urlsplit(request.url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True)) if parts.query else {}
-    headers = _lower_headers(request.headers)
+    headers = lower_keys(compat.header_items(request.headers))
     return Request(request.method, parts.path, query, headers, request.body or b"")
 
 
-def _lower_headers(headers: Any) -> dict[str, str]:
-    """botocore's ``HeadersDict`` as the core's lower-case header dict.
-
-    Its ``items()`` builds a case-insensitive key object per lookup (about 10 µs a request);
-    the pairs are read from its own dict of those keys when it has that shape.
-    """
-    try:
-        return lower_keys([(key._lower, value) for key, value in headers._dict.items()])
-    except AttributeError:
-        return lower_keys(headers)
-
-
-def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
+def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
     if _patches and operation_model.service_model.endpoint_prefix == "glacier":
-        emitter = self._event_emitter
+        emitter = compat.event_emitter(self)
         if emitter not in _hooked:
             emitter.register_first("before-send.glacier", _before_send, unique_id=_HOOK_ID)
             _hooked.add(emitter)
-    return _patches.original(Endpoint, "_do_get_response")(self, request, operation_model, context)
+    return _patches.original(*compat.DO_GET_RESPONSE)(self, request, operation_model, context)
 
 
 def _needs_retry(
-    self: Endpoint,
+    self: Any,
     attempts: int,
     operation_model: Any,
     request_dict: Any,
@@ -162,40 +145,20 @@ def _needs_retry(
     """botocore's retry decision for glacier, with the sleep spent in simulated time."""
     service = current()
     if service is None or operation_model.service_model.endpoint_prefix != "glacier":
-        original = _patches.original(Endpoint, "_needs_retry")
+        original = _patches.original(*compat.NEEDS_RETRY)
         return bool(
             original(self, attempts, operation_model, request_dict, response, caught_exception)
         )
-    name, details = retry_event(
+    name, details = compat.needs_retry_event(
         self, attempts, operation_model, request_dict, response, caught_exception
     )
-    return spend_retry(service, self._event_emitter.emit(name, **details), attempts)
-
-
-def retry_event(
-    endpoint: Any,
-    attempts: int,
-    operation_model: Any,
-    request_dict: Any,
-    response: Any,
-    caught_exception: Any,
-) -> tuple[str, dict[str, Any]]:
-    """The ``needs-retry`` event botocore's (and aiobotocore's) endpoint emits for an attempt."""
-    service_id = operation_model.service_model.service_id.hyphenize()
-    return f"needs-retry.{service_id}.{operation_model.name}", {
-        "response": response,
-        "endpoint": endpoint,
-        "operation": operation_model,
-        "attempts": attempts,
-        "caught_exception": caught_exception,
-        "request_dict": request_dict,
-    }
+    return spend_retry(service, compat.event_emitter(self).emit(name, **details), attempts)
 
 
 def spend_retry(service: GlacierService, answers: Any, attempts: int) -> bool:
     """Whether the ``needs-retry`` handlers' ``answers`` ask for a retry; its backoff is spent
     in simulated time instead of a sleep."""
-    delay = first_non_none_response(answers)
+    delay = compat.retry_delay(answers)
     if delay is None or delay is False:
         return False
     from ..faults import retry_backoff, spend
@@ -204,10 +167,10 @@ def spend_retry(service: GlacierService, answers: Any, attempts: int) -> bool:
     return True
 
 
-def _acquire(self: TokenBucket, amount: float = 1, block: bool = True) -> Any:
+def _acquire(self: Any, amount: float = 1, block: bool = True) -> Any:
     """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
     spend_token_wait(current(), self, amount, block)
-    return _patches.original(TokenBucket, "_acquire")(self, amount, block)
+    return _patches.original(*compat.ACQUIRE)(self, amount, block)
 
 
 def spend_token_wait(
@@ -216,8 +179,7 @@ def spend_token_wait(
     """The wait a rate-limit bucket (botocore's or aiobotocore's) would take for ``amount``
     tokens, spent in simulated time under the frozen clock (which its refill reads)."""
     if service is not None and block and service.backend.clock.mode == "frozen":
-        bucket._refill()
-        shortfall = bucket._sleep_amount(amount)
+        shortfall = compat.token_shortfall(bucket, amount)
         if shortfall > 0:
             from ..faults import spend
 
@@ -227,9 +189,9 @@ def spend_token_wait(
 
 _patches = ClassPatches(
     [
-        (Endpoint, "_do_get_response", _do_get_response),
-        (Endpoint, "_needs_retry", _needs_retry),
-        (TokenBucket, "_acquire", _acquire),
+        (*compat.DO_GET_RESPONSE, _do_get_response),
+        (*compat.NEEDS_RETRY, _needs_retry),
+        (*compat.ACQUIRE, _acquire),
     ]
 )
 current = _patches.current

@@ -5,7 +5,8 @@ While a double with ``requests=True`` is active, ``requests`` calls to
 on to whatever ``HTTPAdapter.send`` was before (the network, or a user's ``responses`` mock).
 A user's own ``RequestsMock`` started later still answers its own URLs first: every
 ``RequestsMock`` falls back to our callback for a Glacier URL none of its mocks match, which
-is why ``RequestsMock._find_match`` is wrapped while the door is open.
+is why ``RequestsMock._find_match`` is wrapped while the door is open (the responses
+internals this takes are named in ``pytest_glacier/_compat/responses.py``).
 """
 
 from __future__ import annotations
@@ -53,28 +54,21 @@ def current() -> GlacierService | None:
 
 def _install() -> None:
     global _mock, _original_find_match
-    import requests.adapters
-    import responses
+    from .._compat import responses as compat
 
-    mock_class: Any = responses.RequestsMock
-    _original_find_match = mock_class._find_match
-    mock_class._find_match = _find_match
-    _mock = mock_class(
-        assert_all_requests_are_fired=False,
-        passthru_prefixes=(_EVERY_URL,),
-        real_adapter_send=requests.adapters.HTTPAdapter.send,
-    )
+    _original_find_match = getattr(*compat.FIND_MATCH)
+    setattr(*compat.FIND_MATCH, _find_match)
+    _mock = compat.passing_mock(_EVERY_URL)
     _mock.start()
 
 
 def _uninstall() -> None:
     global _mock
-    import responses
+    from .._compat import responses as compat
 
     _mock.stop(allow_assert=False)
     _mock = None
-    mock_class: Any = responses.RequestsMock
-    mock_class._find_match = _original_find_match
+    setattr(*compat.FIND_MATCH, _original_find_match)
 
 
 def _find_match(mock: Any, request: Any) -> tuple[Any, list[str]]:
@@ -130,20 +124,36 @@ def _body_bytes(body: Any) -> bytes:
 
 
 class _ChunkStream(io.RawIOBase):
-    """A response body read as a file, one chunk at a time: large outputs stay streamed."""
+    """A response body read as a file, one chunk at a time: large outputs stay streamed.
+
+    A body cut by a ``truncate`` fault ends after ``after_bytes``; the read after that end
+    raises urllib3's short-read error (requests: ``ChunkedEncodingError``) as urllib3 2 does
+    by itself from the ``Content-Length`` and urllib3 1.26 (which older botocore releases pin)
+    does not.
+    """
 
     def __init__(self, response: Response) -> None:
         super().__init__()
         self._chunks: Iterator[bytes] = response.chunks()
         self._pending = memoryview(b"")
         fault = response.network
-        #: a truncated body ends early; urllib3 then finds it short of its Content-Length
+        #: where a truncated body ends: (bytes still to deliver, bytes declared)
         self._left = fault.after_bytes if fault is not None else None
+        self._declared = int(response.headers.get("content-length", 0))
+        self._delivered = 0
+        self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self._left == 0 and self._delivered < self._declared:
+            if self._ended:
+                from .._compat.botocore import short_read
+
+                raise short_read(self._delivered, self._declared)
+            self._ended = True  # this read ends the body; the next one finds it short
+            return 0
         while not self._pending:
             chunk = next(self._chunks, None)
             if chunk is None:
@@ -155,4 +165,5 @@ class _ChunkStream(io.RawIOBase):
             self._left -= size
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
+        self._delivered += size
         return size

@@ -18,7 +18,6 @@ now must count as due; at epoch-sized floats the real resolution, 1 ns, rounds a
 from __future__ import annotations
 
 import asyncio
-import calendar
 import datetime as dt
 import math
 import selectors
@@ -26,6 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .._compat.freezegun import monotonic_at
 from .timeline import Timeline
 
 #: the real time a loop waits for its sockets before jumping to its next timer
@@ -42,7 +42,7 @@ _adopted: dict[Timeline, Callable[[], None]] = {}
 
 def loop_time(moment: dt.datetime) -> float:
     """The loop's clock: freezegun's ``time.monotonic()`` for the same instant."""
-    return calendar.timegm(moment.utctimetuple()) + moment.microsecond / 1e6
+    return monotonic_at(moment)
 
 
 class JumpingSelector(selectors.BaseSelector):
