@@ -33,8 +33,10 @@ def enact(
     if fault.kind == "timeout":
         _hold(sock)
     with suppress(OSError):
-        # linger 0: close() sends a reset, not an orderly end of stream
+        # linger 0: close() sends a reset, not an orderly end of stream; the reader's file
+        # shares the descriptor, so it closes too, or the gateway would end the stream in order
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.rfile.close()
         sock.close()
 
 
