@@ -273,9 +273,17 @@ class Glacier(ContextDecorator):
         self._require_live("make a client")
         client_kwargs.setdefault("aws_access_key_id", FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"])
         client_kwargs.setdefault("aws_secret_access_key", FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-        return _shared_session().create_client(
+        client = _shared_session().create_client(
             "glacier", region_name=region_name or self.config.region, **client_kwargs
         )
+        self._bind(client)
+        return client
+
+    def _bind(self, client: Any) -> None:
+        """The client answers to this double only (the local server's clients need not)."""
+        from .doors import botocore_door
+
+        botocore_door.bind(client, self)
 
     # -- identity and time -------------------------------------------------------------------
     @property

@@ -339,3 +339,38 @@ def test_calls_is_a_snapshot_that_later_calls_do_not_change(glacier: Glacier) ->
     assert [c.operation for c in glacier.calls[::-1]] == ["DescribeVault", "CreateVault"]
     with pytest.raises(IndexError):
         before[1]
+
+
+# -- 2. a client is bound to the double that made it -------------------------------------
+def test_a_client_of_an_ended_double_is_refused_not_served_by_the_next() -> None:
+    with mock_glacier() as first:
+        leaked = first.client()
+        leaked.create_vault(vaultName="first")
+    # between doubles: never sent to AWS
+    with pytest.raises(DoubleEnded, match="send a request with this client"):
+        leaked.list_vaults()
+    with mock_glacier() as second:
+        with pytest.raises(DoubleEnded, match="this Glacier double has ended"):
+            leaked.create_vault(vaultName="leaked")
+        assert list(second.vaults()) == []
+        assert second.calls == ()
+        second.client().create_vault(vaultName="own")  # the second double's clients work
+        _client().create_vault(vaultName="plain")  # and clients it did not make too
+        assert sorted(second.vaults()) == ["own", "plain"]
+
+
+def test_a_thread_still_using_an_ended_doubles_client_gets_a_clear_error() -> None:
+    with mock_glacier() as double:
+        client = double.client()
+    errors: list[BaseException] = []
+
+    def late() -> None:
+        try:
+            client.list_vaults()
+        except BaseException as error:  # the thread reports what it met
+            errors.append(error)
+
+    worker = threading.Thread(target=late)
+    worker.start()
+    worker.join(30)
+    assert [type(error) for error in errors] == [DoubleEnded]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -27,6 +27,7 @@ from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 
 from .._compat import botocore as compat
 from ..core.http import Request, Response, lower_keys
+from ..core.usage import ended
 from .class_patches import ClassPatches
 
 if TYPE_CHECKING:
@@ -197,3 +198,29 @@ _patches = ClassPatches(
 current = _patches.current
 activate = _patches.activate
 deactivate = _patches.deactivate
+
+
+class _Owner(Protocol):
+    """The controller a client was made by (``glacier.client()``)."""
+
+    service: GlacierService
+
+    def _require_live(self, action: str) -> None: ...
+
+
+def bind(client: Any, owner: _Owner) -> None:
+    """Tie a client ``glacier.client()`` made to its double: once that double has ended, the
+    client's requests are refused with a clear error, never served by a later double nor
+    sent to AWS. The double is held weakly, so a kept client does not keep it alive."""
+    owner_ref = weakref.ref(owner)
+
+    def guard(**_: Any) -> None:
+        __tracebackhide__ = True
+        double = owner_ref()
+        if double is None:
+            raise ended("send a request with this client")
+        double._require_live("send a request with this client")
+        if current() is not double.service:
+            raise ended("send a request with this client: another double is active now")
+
+    client.meta.events.register_first("before-send.glacier", guard, unique_id=f"{_HOOK_ID}-bound")

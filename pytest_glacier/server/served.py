@@ -77,5 +77,8 @@ class ServedGlacier(Glacier):
     def _open_doors(self) -> None:
         """The server is this double's door."""
 
+    def _bind(self, client: Any) -> None:
+        """Its clients talk to the server, which answers with whichever double it serves."""
+
     def _close_doors(self) -> None:
         """Nothing was opened."""
