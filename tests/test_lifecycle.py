@@ -374,3 +374,30 @@ def test_a_thread_still_using_an_ended_doubles_client_gets_a_clear_error() -> No
     worker.start()
     worker.join(30)
     assert [type(error) for error in errors] == [DoubleEnded]
+
+
+# -- 8. header values a real client cannot send ---------------------------------------------
+@pytest.mark.parametrize("door", ["in-process", "server"])
+@pytest.mark.parametrize("description", ["two\nlines", "carriage\rreturn"])
+def test_a_line_break_in_a_header_fails_in_the_client_in_every_door(
+    request: pytest.FixtureRequest, door: str, description: str
+) -> None:
+    from botocore.exceptions import HTTPClientError
+
+    double = request.getfixturevalue("glacier" if door == "in-process" else "glacier_server")
+    client = double.client()
+    client.create_vault(vaultName="v")
+    with pytest.raises(HTTPClientError, match="Invalid header value"):
+        client.upload_archive(vaultName="v", body=b"x", archiveDescription=description)
+    assert [call.operation for call in double.calls] == ["CreateVault"]  # nothing was sent
+
+
+@pytest.mark.parametrize("door", ["in-process", "server"])
+def test_a_description_outside_ascii_is_refused_alike_in_every_door(
+    request: pytest.FixtureRequest, door: str
+) -> None:
+    double = request.getfixturevalue("glacier" if door == "in-process" else "glacier_server")
+    client = double.client()
+    client.create_vault(vaultName="v")
+    with pytest.raises(client.exceptions.InvalidParameterValueException, match="description"):
+        client.upload_archive(vaultName="v", body=b"x", archiveDescription="caf\u00e9")

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import weakref
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+from botocore.exceptions import ConnectionClosedError, HTTPClientError, ReadTimeoutError
 
 from .._compat import botocore as compat
 from ..core.http import Request, Response, lower_keys
@@ -108,7 +109,9 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     service = current()
     if service is None:
         return None
-    response = service.handle(core_request(request))
+    prepared = core_request(request)
+    _refuse_unsendable(prepared.headers)
+    response = service.handle(prepared)
     fault = response.network
     if fault is not None and fault.kind != "truncate":
         # what botocore's HTTP layer raises for a read timeout and a dropped connection
@@ -116,6 +119,19 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
             raise ReadTimeoutError(endpoint_url=request.url)
         raise ConnectionClosedError(endpoint_url=request.url)
     return AWSResponse(request.url, response.status, response.headers, RawBody(response))
+
+
+#: what http.client refuses to send in a header value: a line break not followed by folding
+_ILLEGAL_HEADER_VALUE = re.compile(r"\n(?![ \t])|\r(?![ \t\n])")
+
+
+def _refuse_unsendable(headers: dict[str, str]) -> None:
+    """A header value with a line break never leaves a real client: http.client refuses it
+    and botocore raises ``HTTPClientError`` before anything is sent. So it is here."""
+    for value in headers.values():
+        if ("\n" in value or "\r" in value) and _ILLEGAL_HEADER_VALUE.search(value):
+            error = ValueError(f"Invalid header value {value.encode('latin-1', 'replace')!r}")
+            raise HTTPClientError(error=error)
 
 
 def core_request(request: AWSPreparedRequest) -> Request:

@@ -39,7 +39,11 @@ from .strategies import (
 
 PACKAGE = str(Path(pytest_glacier.__file__).parent)
 #: the door's wrappers of botocore's own methods: on the stack of every glacier request
-DOOR_WRAPPERS = frozenset({"_do_get_response", "_needs_retry", "_acquire"})
+#: door frames an exception may pass through and still be botocore's own refusal to send (a
+#: header value with a line break is refused before sending, as http.client refuses it)
+DOOR_WRAPPERS = frozenset(
+    {"_do_get_response", "_needs_retry", "_acquire", "_before_send", "_refuse_unsendable"}
+)
 
 
 @dataclass

@@ -68,6 +68,10 @@ class Context:
             return without_nulls(self.request.json())
         except ValueError as exc:
             raise GlacierError("SerializationException", f"Malformed JSON body: {exc}") from None
+        except RecursionError:
+            raise GlacierError(
+                "SerializationException", "Malformed JSON body: the document is nested too deeply"
+            ) from None
 
     def reply(
         self,

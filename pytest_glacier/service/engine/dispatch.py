@@ -154,7 +154,7 @@ def _region(request: Request, configured: str) -> str:
 def _json_members(request: Request) -> dict[str, Any]:
     try:
         body = without_nulls(request.json())
-    except ValueError:
+    except (ValueError, RecursionError):  # the handler refuses it (SerializationException)
         return {}
     return body if isinstance(body, dict) else {}
 
