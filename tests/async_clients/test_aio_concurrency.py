@@ -80,9 +80,11 @@ def test_clients_on_loops_in_several_threads_share_one_timeline(glacier: Glacier
         thread.join(timeout=30)
     assert errors == []
     assert results == {f"vault-{n}": f"vault-{n}".encode() for n in range(4)}
-    # four loops polling in parallel wait out the same five minutes, not twenty; on a loaded
-    # machine a thread starved of CPU for over 0.1 s may fall a simulated minute behind
-    assert dt.timedelta(minutes=5) <= glacier.now() - start < dt.timedelta(minutes=10)
+    # four loops polling in parallel share one timeline: together they take less than the
+    # twenty minutes of four restores one after another. (How much less depends on the
+    # machine: a thread starved of CPU for over 0.1 s of real time lets the others' clock
+    # move on without it, so a loaded CI machine measured 16 minutes where an idle one gets 5.)
+    assert dt.timedelta(minutes=5) <= glacier.now() - start < dt.timedelta(minutes=20)
     assert set(glacier.vaults()) == set(results)
 
 
