@@ -14,6 +14,17 @@ from ...core.routes import SUCCESS_STATUS
 from .state import Backend, RegionState, Vault
 from .validation import without_nulls
 
+#: ``Context.document`` before the body was read
+UNREAD: Any = object()
+
+
+def read_document(request: Request) -> Any:
+    """The JSON body without its null members, or the error that reading it raised."""
+    try:
+        return without_nulls(request.json())
+    except (ValueError, RecursionError) as error:
+        return error
+
 
 @dataclass(eq=False)
 class Context:
@@ -30,6 +41,8 @@ class Context:
     fail_job: Callable[[dict[str, Any]], str | None] | None = None
     #: the request's instant, read from the clock once (again only after injected latency)
     _now: dt.datetime | None = None
+    #: the JSON body as the service reads it (``read_document``), read once per request
+    document: Any = UNREAD
 
     @property
     def account_id(self) -> str:
@@ -64,14 +77,16 @@ class Context:
         Members whose value is ``null`` are absent, as the service reads them
         (``validation.without_nulls``).
         """
-        try:
-            return without_nulls(self.request.json())
-        except ValueError as exc:
-            raise GlacierError("SerializationException", f"Malformed JSON body: {exc}") from None
-        except RecursionError:
+        if self.document is UNREAD:
+            self.document = read_document(self.request)
+        document = self.document
+        if isinstance(document, RecursionError):
             raise GlacierError(
                 "SerializationException", "Malformed JSON body: the document is nested too deeply"
-            ) from None
+            )
+        if isinstance(document, ValueError):
+            raise GlacierError("SerializationException", f"Malformed JSON body: {document}")
+        return document
 
     def reply(
         self,

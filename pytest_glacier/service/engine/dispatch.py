@@ -24,11 +24,10 @@ from ...core.routes import operation_has_json, resolve
 from ...records import Call
 from ..jobs.schedule import settle as settle_jobs
 from ..policies.evaluation import enforce as enforce_policies
-from .context import Context, Handler
+from .context import UNREAD, Context, Handler, read_document
 from .registry import handler_for
 from .signatures import caller_account
 from .state import Backend
-from .validation import without_nulls
 
 API_VERSION = "2012-06-01"
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/glacier/aws4_request")
@@ -59,14 +58,18 @@ class GlacierService:
     def handle(self, request: Request) -> Response:
         request_id = self.backend.ids.request_id()
         operation, params = "Unknown", dict(request.query)
+        document: Any = UNREAD
         context: Context | None = None
         try:
             route = resolve(request.method, request.segments, request.query)
             operation = route.operation
             params.update(route.params)
             if operation_has_json(operation):
-                params.update(_json_members(request))
+                document = read_document(request)
+                if isinstance(document, dict):
+                    params.update(document)
             context = self._context(request, operation, route.params)
+            context.document = document
             response = self._run(context)
         except GlacierError as error:
             response = error_response(error)
@@ -149,14 +152,6 @@ def _region(request: Request, configured: str) -> str:
         return scope.group(1)
     host = _HOST.fullmatch(request.headers.get("host", ""))
     return host.group(1) if host else configured
-
-
-def _json_members(request: Request) -> dict[str, Any]:
-    try:
-        body = without_nulls(request.json())
-    except (ValueError, RecursionError):  # the handler refuses it (SerializationException)
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 __all__ = ["GlacierService", "Handler", "Interceptor"]
