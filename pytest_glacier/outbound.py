@@ -50,7 +50,7 @@ class Outbound:
         key = (service, region)
         client = self._clients.get(key)
         if client is None:
-            client = self._clients[key] = _session().create_client(
+            client = self._clients[key] = shared_session().create_client(
                 service, region_name=region, endpoint_url=endpoint, **CREDENTIALS
             )
         return client
@@ -89,8 +89,9 @@ class Outbound:
 
 
 @functools.cache
-def _session() -> Any:
-    """One botocore session for the outbound clients (its loader caches service models)."""
+def shared_session() -> Any:
+    """One botocore session for every client the package makes (glacier.client(), the
+    outbound SNS and S3 clients): its loader parses each service model once."""
     import botocore.session
 
     return botocore.session.Session()

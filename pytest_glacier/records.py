@@ -68,7 +68,7 @@ class Snapshot(Sequence[T]):
 
     def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
         if isinstance(index, slice):
-            return tuple(self._items[: self._length][index])
+            return tuple(self._items[i] for i in range(self._length)[index])
         if index < 0:
             index += self._length
         if not 0 <= index < self._length:

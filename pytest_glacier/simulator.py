@@ -25,7 +25,7 @@ from .faults import (
     NetworkRule,
     Rule,
 )
-from .outbound import Outbound
+from .outbound import Outbound, shared_session
 from .records import Call, Notification, Sleep, Snapshot
 from .service.engine.dispatch import GlacierService
 from .service.engine.state import Archive, Backend, Vault
@@ -273,7 +273,7 @@ class Glacier(ContextDecorator):
         self._require_live("make a client")
         client_kwargs.setdefault("aws_access_key_id", FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"])
         client_kwargs.setdefault("aws_secret_access_key", FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-        client = _shared_session().create_client(
+        client = shared_session().create_client(
             "glacier", region_name=region_name or self.config.region, **client_kwargs
         )
         self._bind(client)
@@ -392,14 +392,6 @@ class Glacier(ContextDecorator):
     def archives(self, vault_name: str, region: str | None = None) -> Mapping[str, Archive]:
         """Read-only view of one vault's archives (bytes in ``.data``, ``.tree_hash``)."""
         return MappingProxyType(self.vaults(region)[vault_name].archives)
-
-
-@functools.cache
-def _shared_session() -> Any:
-    """One botocore session for all controllers: its loader caches the parsed service model."""
-    import botocore.session
-
-    return botocore.session.Session()
 
 
 @functools.cache
