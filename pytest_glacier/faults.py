@@ -34,7 +34,6 @@ JOB_FAILED_MESSAGE = "The job failed."
 #: and counts the call once; other codes count and answer single attempts.
 CALL_SCOPED_CODES = frozenset({"InsufficientCapacityException"})
 #: botocore's longest backoff in standard mode; legacy mode grows 1, 2, 4, 8 s the same way
-RETRY_BACKOFF_CAP = dt.timedelta(seconds=20)
 SPEC_KEYS = ("code", "operation", "times", "match", "message", "status", "optional")
 DOCS = "docs/faults.md#unused-rules"
 
@@ -437,22 +436,6 @@ class AddsRule(Generic[P, AnyRule]):
         """The rule's parameters, returning the rule (as ``help()`` and IDEs show it)."""
         kind: Any = self._kind
         return inspect.signature(kind).replace(return_annotation=kind.__name__)
-
-
-def retry_backoff(attempts: int) -> dt.timedelta:
-    """The simulated time one botocore retry sleep takes: its backoff ceiling, no jitter.
-
-    botocore sleeps ``random() * 2 ** (attempts - 1)`` seconds (capped at 20 s in standard
-    mode); the double moves its clock by the ceiling instead, so time stays deterministic.
-    """
-    return min(dt.timedelta(seconds=2 ** min(attempts - 1, 8)), RETRY_BACKOFF_CAP)
-
-
-def spend(service: GlacierService, delta: dt.timedelta) -> None:
-    """Spend a client-side wait (retry backoff, rate limit) in simulated time, not wall time."""
-    backend = service.backend
-    with backend.lock:
-        backend.clock.advance(delta)
 
 
 def _request_view(ctx: Context) -> FaultRequest:

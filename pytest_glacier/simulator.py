@@ -246,6 +246,23 @@ class Glacier(ContextDecorator):
             errors = "\n".join(self.service.internal_errors)
             raise InternalError(f"pytest_glacier raised while answering a request:\n{errors}")
 
+    @property
+    def internal_errors(self) -> tuple[str, ...]:
+        """Tracebacks of the double's own failures so far; each fails the test at its end."""
+        return tuple(self.service.internal_errors)
+
+    def report_internal_error(self, error: str) -> None:
+        """Record a failure of a door outside the service (the HTTP server streaming a body):
+        it fails the test at its end, as a failure inside the service does."""
+        self.service.internal_errors.append(error)
+
+    def take_internal_errors(self) -> tuple[str, ...]:
+        """The failures so far, forgotten here: for a test that reports them itself (a fuzz
+        harness failing one example) so the end of the test does not report them again."""
+        errors = self.internal_errors
+        self.service.internal_errors.clear()
+        return errors
+
     def _env_overrides(self) -> dict[str, str]:
         """Environment variables set while active (the user's own values win)."""
         wanted = dict(FAKE_CREDENTIALS) if not os.environ.get("AWS_ACCESS_KEY_ID") else {}

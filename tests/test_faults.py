@@ -291,6 +291,28 @@ def test_a_match_that_raises_fails_the_test_naming_the_rule() -> None:
     ) in str(raised.value)
 
 
+def test_internal_errors_are_a_view_and_can_be_taken_or_reported() -> None:
+    def broken(request: FaultRequest) -> bool:
+        return 1 / 0 > 0
+
+    with mock_glacier() as glacier:
+        glacier.inject("ThrottlingException", match=broken, optional=True)
+        client = glacier.client(config=_no_retries())
+        with pytest.raises(client.exceptions.ServiceUnavailableException):
+            client.list_vaults()
+        (error,) = glacier.internal_errors
+        assert "ZeroDivisionError" in error
+        assert glacier.take_internal_errors() == (error,)
+        assert glacier.internal_errors == ()
+    glacier.check()  # taken: the end of the block did not raise them again
+
+    with (
+        pytest.raises(InternalError, match="the server broke while streaming"),
+        mock_glacier() as glacier,
+    ):
+        glacier.report_internal_error("the server broke while streaming")
+
+
 def _no_retries() -> Any:
     from botocore.config import Config
 

@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
 
 from pytest_glacier import Glacier, mock_glacier
-from pytest_glacier.faults import retry_backoff
+from pytest_glacier.doors.botocore_door import retry_backoff
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -582,6 +582,31 @@ def test_select_members_on_other_job_types_are_refused(
         client.initiate_job(vaultName="vault", jobParameters=inventory_job)
 
 
+def test_a_value_nested_very_deeply_is_refused_not_an_internal_error(
+    glacier: Glacier, people: str
+) -> None:
+    """Found by the fuzz harness: between the depth the JSON reader takes and the depth the
+    enum spelling's walk could take, a select body was a 500; every depth around the reader's
+    limit is now a 400 (SerializationException beyond it)."""
+    from botocore.config import Config
+
+    unchecked = glacier.client(config=Config(parameter_validation=False))  # as other SDKs send
+    parameters = select_job(people, "SELECT * FROM archive")
+    encryption = parameters["OutputLocation"]["S3"]["Encryption"] = {"EncryptionType": "aws:kms"}
+    nested: list[Any] = []
+    codes = set()
+    for depth in range(1, 700):
+        nested = [nested]
+        if depth < 300:
+            continue
+        encryption["KMSContext"] = nested
+        with pytest.raises(ClientError) as refused:
+            unchecked.initiate_job(vaultName="vault", jobParameters=parameters)
+        codes.add(refused.value.response["Error"]["Code"])
+    assert codes == {INVALID, "SerializationException"}
+    assert glacier.internal_errors == ()
+
+
 def test_enums_are_case_insensitive(client: Any, glacier: Glacier, people: str) -> None:
     parameters = select_job(
         people,

@@ -85,6 +85,22 @@ def test_every_request_schema_is_valid_json_schema(name: str) -> None:
     Draft202012Validator.check_schema(schemas.schema(name))
 
 
+def test_unknown_keywords_leave_the_schema_to_jsonschema() -> None:
+    """The fast path ignores the schemas' own ``x-message`` keyword; the refusal's wording
+    comes from jsonschema's first error and that node's ``x-message``."""
+    from pytest_glacier.core.errors import GlacierError
+
+    body = {"Type": "archive-retrieval", "ArchiveId": "a", "Tier": 7}
+    assert schemas.is_valid("initiate_job", body) is False
+    with pytest.raises(GlacierError) as refused:
+        schemas.check("initiate_job", {"Type": "restore"})
+    assert refused.value.code == "InvalidParameterValueException"
+    assert refused.value.message == (
+        "Invalid job type: restore. Valid values are: archive-retrieval, inventory-retrieval, "
+        "select"
+    )
+
+
 @pytest.mark.parametrize("name", SCHEMAS)
 def test_every_request_schema_compiles_to_a_fast_check(name: str) -> None:
     assert schemas.is_valid(name, {}) in (True, False)

@@ -8,7 +8,7 @@ handler; serialisation, signing and parsing stay aiobotocore's own. The hook han
 
 ``AioEndpoint._needs_retry`` is wrapped too: aiobotocore's own ``needs-retry`` handlers decide
 (same attempt counting), but the ``asyncio.sleep`` it would take moves simulated time instead
-(``faults.retry_backoff``), so no timer of the event loop is involved. Adaptive mode's
+(``botocore_door.retry_backoff``), so no timer of the event loop is involved. Adaptive mode's
 ``AsyncTokenBucket`` reads the frozen clock; a wait for its tokens is spent in simulated time.
 
 Imported only when aiobotocore is installed; its internals are named in

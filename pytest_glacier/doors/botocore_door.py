@@ -7,7 +7,7 @@ botocore carry on: serialisation, signing and parsing stay botocore's own.
 
 ``Endpoint._needs_retry`` is wrapped too: botocore decides whether to retry a glacier request
 exactly as it would (same ``needs-retry`` handlers, same attempt counting), but the sleep it
-would take moves simulated time instead of costing wall time (``faults.retry_backoff``).
+would take moves simulated time instead of costing wall time (``retry_backoff``).
 Adaptive mode's client-side rate limiter (``TokenBucket``) reads the frozen clock, so under it
 a wait for tokens would never end; it too is spent in simulated time.
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..service.engine.dispatch import GlacierService
 
 _HOOK_ID = "pytest_glacier.before_send"
+#: botocore's standard-mode ceiling for one retry sleep
+RETRY_BACKOFF_CAP = dt.timedelta(seconds=20)
 _hooked: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
@@ -178,10 +180,24 @@ def spend_retry(service: GlacierService, answers: Any, attempts: int) -> bool:
     delay = compat.retry_delay(answers)
     if delay is None or delay is False:
         return False
-    from ..faults import retry_backoff, spend
-
     spend(service, retry_backoff(attempts))
     return True
+
+
+def retry_backoff(attempts: int) -> dt.timedelta:
+    """The simulated time one botocore retry sleep takes: its backoff ceiling, no jitter.
+
+    botocore sleeps ``random() * 2 ** (attempts - 1)`` seconds (capped at 20 s in standard
+    mode); the double moves its clock by the ceiling instead, so time stays deterministic.
+    """
+    return min(dt.timedelta(seconds=2 ** min(attempts - 1, 8)), RETRY_BACKOFF_CAP)
+
+
+def spend(service: GlacierService, delta: dt.timedelta) -> None:
+    """Spend a client-side wait (retry backoff, rate limit) in simulated time, not wall time."""
+    backend = service.backend
+    with backend.lock:
+        backend.clock.advance(delta)
 
 
 def _acquire(self: Any, amount: float = 1, block: bool = True) -> Any:
@@ -198,8 +214,6 @@ def spend_token_wait(
     if service is not None and block and service.backend.clock.mode == "frozen":
         shortfall = compat.token_shortfall(bucket, amount)
         if shortfall > 0:
-            from ..faults import spend
-
             # whole milliseconds, rounded up, so the refill after it surely covers ``amount``
             spend(service, dt.timedelta(milliseconds=math.ceil(shortfall * 1000) + 1))
 

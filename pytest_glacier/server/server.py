@@ -106,4 +106,4 @@ class GlacierServer:
 
     def report(self, error: str) -> None:
         """An exception outside the core (streaming a body, the gateway): fail the test."""
-        self.double.service.internal_errors.append(error)
+        self.double.report_internal_error(error)

@@ -86,7 +86,7 @@ class Harness:
     def build(self, plan: Plan) -> None:
         """A fresh double holding what ``plan`` says; ``refs`` names its ids."""
         self.glacier.reset()
-        self.glacier.service.internal_errors.clear()  # each example answers for its own
+        self.glacier.take_internal_errors()  # each example answers for its own
         c, v = self.plain, {"vaultName": "vault"}
         refs: dict[str, Any] = {"archive_data": plan.archive, "vault": "vault"}
         c.create_vault(**v)
@@ -205,10 +205,9 @@ class Harness:
     # -- checks -----------------------------------------------------------------------------
     def check_no_internal_error(self, doing: str) -> None:
         """Fail with the double's tracebacks (taken, so the fixture does not report them twice)."""
-        errors = self.glacier.service.internal_errors
+        errors = self.glacier.take_internal_errors()
         if errors:
             tracebacks = "\n".join(errors)
-            errors.clear()
             pytest.fail(f"pytest_glacier raised while {doing}:\n{tracebacks}")
 
     def check_refusal(self, operation: str, error: ClientError, calls_before: int) -> str:

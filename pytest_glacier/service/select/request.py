@@ -108,12 +108,19 @@ def parse_request(body: dict[str, Any]) -> SelectRequest:
     )
 
 
-def _canonical(value: Any, key: str | None = None) -> Any:
+#: how far below the body the deepest enum sits (OutputLocation.S3.AccessControlList[].Grantee
+#: .Type); deeper values are kept as sent, for the schema to refuse however deep they nest
+_DEEPEST_ENUM = 6
+
+
+def _canonical(value: Any, key: str | None = None, depth: int = 0) -> Any:
     """A copy with enum values that differ only in case spelled as the model spells them."""
+    if depth > _DEEPEST_ENUM:
+        return value
     if isinstance(value, dict):
-        return {k: _canonical(v, k) for k, v in value.items()}
+        return {k: _canonical(v, k, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_canonical(item) for item in value]
+        return [_canonical(item, None, depth + 1) for item in value]
     if isinstance(value, str) and key in ENUMS:
         return next((e for e in ENUMS[key] if e.upper() == value.upper()), value)
     return value
