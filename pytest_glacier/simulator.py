@@ -163,7 +163,7 @@ class Glacier(ContextDecorator):
                 )
             _in_process = self
 
-        botocore_door.activate(self.service)
+        botocore_door.activate(self.service, self)
         moto_door.activate(self.service)
         async_door = _aiobotocore_door()
         if async_door is not None:

@@ -114,6 +114,13 @@ def test_botocore_endpoint_needs_retry() -> None:
     )
 
 
+def test_botocore_client_creator_create_client() -> None:
+    owner, name = boto_compat.CREATE_CLIENT
+    expected = ["self", "service_name", "region_name", "is_secure", "endpoint_url", "verify"]
+    expected += ["credentials", "scoped_config", "api_version", "client_config", "auth_token"]
+    expect_method("botocore", owner, name, expected)
+
+
 def test_botocore_endpoint_event_emitter_is_the_clients() -> None:
     client = glacier_client()
     emitter = getattr(client._endpoint, "_event_emitter", None)

@@ -376,6 +376,27 @@ def test_a_thread_still_using_an_ended_doubles_client_gets_a_clear_error() -> No
     assert [type(error) for error in errors] == [DoubleEnded]
 
 
+def test_a_plain_client_made_inside_a_double_belongs_to_it() -> None:
+    with mock_glacier() as first:
+        made_inside = _client()  # boto3's own, not glacier.client()
+        made_inside.create_vault(vaultName="first")
+    with pytest.raises(DoubleEnded, match="made while that double was active"):
+        made_inside.list_vaults()  # between doubles: never sent to AWS
+    with mock_glacier() as second:
+        with pytest.raises(DoubleEnded, match="make the client in the test that uses it"):
+            made_inside.create_vault(vaultName="leaked")
+        assert list(second.vaults()) == [] and second.calls == ()
+    assert list(first.vaults()) == ["first"]
+
+
+def test_a_client_made_before_any_double_follows_the_active_one() -> None:
+    shared = _client()  # a module-level or session-wide client, as many suites keep one
+    for name in ("one", "two"):
+        with mock_glacier() as double:
+            shared.create_vault(vaultName=name)
+            assert list(double.vaults()) == [name]
+
+
 # -- 8. header values a real client cannot send ---------------------------------------------
 @pytest.mark.parametrize("door", ["in-process", "server"])
 @pytest.mark.parametrize("description", ["two\nlines", "carriage\rreturn"])

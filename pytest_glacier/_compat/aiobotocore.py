@@ -19,16 +19,22 @@ aiobotocore 2.25 (aioboto3 15.5) and 3.10; each name below has its test in
   streaming body, ``raw.url`` in its timeout errors, ``async with raw`` (2.x), ``raw.close()``.
 * aiohttp (3.9 and later) sends a request with an idempotent method once more when its
   connection drops before the answer, unseen by aiobotocore (``RESENT_AFTER_RESET``).
+* ``aiohttp.http_writer._serialize_headers(status_line, headers)`` is aiohttp's own check of
+  a request's header values before anything is sent (``refuse_unsendable``): its rule has
+  changed across releases (3.14 refuses every control character but tab).
 * aiohttp's ``ClientPayloadError`` is what a body cut short of its length raises there
   (``cut_short``, in aiohttp 3.14's words).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiobotocore.awsrequest import AioAWSResponse
 from aiobotocore.endpoint import AioEndpoint
 from aiobotocore.retries.bucket import AsyncTokenBucket
 from aiohttp import ClientPayloadError
+from aiohttp.http_writer import _serialize_headers
 
 #: the coroutine methods the door wraps while a double is active: (class, name)
 DO_GET_RESPONSE = (AioEndpoint, "_do_get_response")
@@ -36,6 +42,11 @@ NEEDS_RETRY = (AioEndpoint, "_needs_retry")
 ACQUIRE = (AsyncTokenBucket, "_acquire")
 #: the methods aiohttp repeats once when a connection drops (RFC 9112's idempotent ones)
 RESENT_AFTER_RESET = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+def refuse_unsendable(headers: Mapping[str, str]) -> None:
+    """Raise aiohttp's ``ValueError`` for header values aiohttp would refuse to send."""
+    _serialize_headers("POST / HTTP/1.1", headers)
 
 
 def cut_short(received: int, declared: int) -> ClientPayloadError:
@@ -54,4 +65,5 @@ __all__ = [
     "AioAWSResponse",
     "AsyncTokenBucket",
     "cut_short",
+    "refuse_unsendable",
 ]

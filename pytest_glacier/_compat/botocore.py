@@ -13,6 +13,9 @@ declared floor) to the newest release.
   ``needs-retry.<service id>.<operation>`` with the keywords of ``needs_retry_event`` on the
   endpoint's ``_event_emitter``, and retries when ``botocore.hooks.first_non_none_response``
   of the answers is neither None nor False.
+* ``botocore.client.ClientCreator.create_client(service_name, region_name, ...)``: what
+  ``Session.create_client`` calls to build every client; wrapped while a double is active,
+  to tie a glacier client made then to that double.
 * ``botocore.retries.bucket.TokenBucket._acquire(amount, block)``: adaptive mode's wait for
   tokens, wrapped; its ``_refill()`` and ``_sleep_amount(amount)`` tell the wait's length.
 * ``botocore.awsrequest.HeadersDict``: its ``_dict`` maps ``_HeaderKey`` objects (with the
@@ -29,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from botocore.client import ClientCreator
 from botocore.endpoint import Endpoint
 from botocore.hooks import first_non_none_response
 from botocore.retries.bucket import TokenBucket
@@ -38,6 +42,7 @@ from urllib3.exceptions import IncompleteRead, ProtocolError
 DO_GET_RESPONSE = (Endpoint, "_do_get_response")
 NEEDS_RETRY = (Endpoint, "_needs_retry")
 ACQUIRE = (TokenBucket, "_acquire")
+CREATE_CLIENT = (ClientCreator, "create_client")
 
 
 def event_emitter(endpoint: Any) -> Any:
@@ -103,8 +108,10 @@ def short_read(received: int, declared: int) -> ProtocolError:
 
 __all__ = [
     "ACQUIRE",
+    "CREATE_CLIENT",
     "DO_GET_RESPONSE",
     "NEEDS_RETRY",
+    "ClientCreator",
     "Endpoint",
     "TokenBucket",
     "event_emitter",

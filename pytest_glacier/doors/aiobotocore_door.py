@@ -23,7 +23,12 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    ConnectionClosedError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ReadTimeoutError,
+)
 
 from .._compat import aiobotocore as compat
 from .._compat.botocore import event_emitter, needs_retry_event
@@ -96,7 +101,12 @@ def _before_send(request: Any, **_: Any) -> Any:
     service = current()
     if service is None:
         return None
-    response = service.handle(core_request(request))
+    prepared = core_request(request)
+    try:
+        compat.refuse_unsendable(prepared.headers)
+    except ValueError as error:  # what aiobotocore raises when aiohttp refuses, nothing sent
+        raise HTTPClientError(error=error) from None
+    response = service.handle(prepared)
     fault = response.network
     if fault is not None and fault.kind == "reset" and request.method in compat.RESENT_AFTER_RESET:
         # aiohttp sends an idempotent request once more when its connection drops

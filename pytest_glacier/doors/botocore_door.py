@@ -200,6 +200,25 @@ def spend(service: GlacierService, delta: dt.timedelta) -> None:
         backend.clock.advance(delta)
 
 
+class _Owner(Protocol):
+    """The controller a client was made by (``glacier.client()``)."""
+
+    service: GlacierService
+
+    def _require_live(self, action: str) -> None: ...
+
+
+def _create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Every botocore client is built here: a glacier client made while a double is active
+    belongs to that double (``bind``), as ``glacier.client()``'s do."""
+    client = _patches.original(*compat.CREATE_CLIENT)(self, *args, **kwargs)
+    service = current()
+    owner = _owners.get(service) if service is not None else None
+    if owner is not None and client.meta.service_model.endpoint_prefix == "glacier":
+        bind(client, owner)
+    return client
+
+
 def _acquire(self: Any, amount: float = 1, block: bool = True) -> Any:
     """Take rate-limit tokens; a wait for them under the frozen clock moves simulated time."""
     spend_token_wait(current(), self, amount, block)
@@ -223,34 +242,46 @@ _patches = ClassPatches(
         (*compat.DO_GET_RESPONSE, _do_get_response),
         (*compat.NEEDS_RETRY, _needs_retry),
         (*compat.ACQUIRE, _acquire),
+        (*compat.CREATE_CLIENT, _create_client),
     ]
 )
 current = _patches.current
-activate = _patches.activate
-deactivate = _patches.deactivate
+#: the controller behind each active double's service, for the clients made meanwhile
+_owners: weakref.WeakKeyDictionary[GlacierService, _Owner] = weakref.WeakKeyDictionary()
 
 
-class _Owner(Protocol):
-    """The controller a client was made by (``glacier.client()``)."""
+def activate(service: GlacierService, owner: _Owner) -> None:
+    """Serve glacier requests from ``service``; clients made meanwhile belong to ``owner``."""
+    _owners[service] = owner
+    _patches.activate(service)
 
-    service: GlacierService
 
-    def _require_live(self, action: str) -> None: ...
+def deactivate(service: GlacierService) -> None:
+    _patches.deactivate(service)
+    _owners.pop(service, None)
+
+
+#: what a client of an ended double is refused, naming the fix
+_LATE_CLIENT = (
+    "send a request with this client, made while that double was active (make the client in "
+    "the test that uses it, or before any double starts to follow whichever is active)"
+)
 
 
 def bind(client: Any, owner: _Owner) -> None:
-    """Tie a client ``glacier.client()`` made to its double: once that double has ended, the
-    client's requests are refused with a clear error, never served by a later double nor
-    sent to AWS. The double is held weakly, so a kept client does not keep it alive."""
+    """Tie a client made by ``glacier.client()``, or while its double was active, to that
+    double: once it has ended, the client's requests are refused with a clear error, never
+    served by a later double nor sent to AWS. The double is held weakly, so a kept client
+    does not keep it alive. (A client made before any double follows the active one.)"""
     owner_ref = weakref.ref(owner)
 
     def guard(**_: Any) -> None:
         __tracebackhide__ = True
         double = owner_ref()
         if double is None:
-            raise ended("send a request with this client")
-        double._require_live("send a request with this client")
+            raise ended(_LATE_CLIENT)
+        double._require_live(_LATE_CLIENT)
         if current() is not double.service:
-            raise ended("send a request with this client: another double is active now")
+            raise ended(f"{_LATE_CLIENT}: another double is active now")
 
     client.meta.events.register_first("before-send.glacier", guard, unique_id=f"{_HOOK_ID}-bound")

@@ -202,3 +202,22 @@ async def test_a_refused_call_raises_after_the_last_attempt(once: Any, glacier: 
     with pytest.raises(ClientError, match="ThrottlingException"):
         await once.list_vaults()
     assert [c.status for c in glacier.calls] == [400]
+
+
+@pytest.mark.parametrize("door", ["in-process", "server"])
+@pytest.mark.parametrize("description", ["two\nlines", "carriage\rreturn", "nul\x00"])
+async def test_a_control_character_in_a_header_fails_in_the_client_in_every_door(
+    request: pytest.FixtureRequest, kind: str, door: str, description: str
+) -> None:
+    """aiohttp refuses such a header before sending (aiobotocore: HTTPClientError); so does
+    the in-process door, by aiohttp's own rule, rather than answer a 400 no client could get."""
+    from async_clients.aio_support import new_client
+    from botocore.exceptions import HTTPClientError
+
+    double = request.getfixturevalue("glacier" if door == "in-process" else "glacier_server")
+    where = {} if door == "in-process" else {"endpoint_url": double.endpoint_url}
+    async with new_client(kind, **where) as client:
+        await client.create_vault(vaultName="v")
+        with pytest.raises(HTTPClientError, match=r"control character|[Nn]ewline"):
+            await client.upload_archive(vaultName="v", body=b"x", archiveDescription=description)
+    assert [call.operation for call in double.calls] == ["CreateVault"]  # nothing was sent

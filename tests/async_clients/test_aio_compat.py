@@ -180,3 +180,10 @@ def test_aiohttp_client_payload_error_is_a_short_body() -> None:
         "aiohttp", "ClientPayloadError", "is gone"
     )
     assert "received 2 of 6 bytes" in str(error)
+
+
+@pytest.mark.parametrize("value", ["two\nlines", "carriage\rreturn", "folded\r\n more", "nul\x00"])
+def test_aiohttp_refuses_control_characters_in_header_values(value: str) -> None:
+    with pytest.raises(ValueError, match=r"control character|[Nn]ewline"):
+        compat.refuse_unsendable({"x-amz-archive-description": value})
+    compat.refuse_unsendable({"x-amz-archive-description": "tab\tand café"})
