@@ -11,6 +11,9 @@ aiobotocore 2.25 (aioboto3 15.5) and 3.10; each name below has its test in
   emitter is ``_event_emitter`` (an async emitter: ``await emit(...)``) as in botocore, and
   the ``needs-retry`` event it emits has botocore's name and keywords
   (``botocore.needs_retry_event``).
+* ``AioClientCreator.create_client(service_name, region_name, ...)``: the coroutine every
+  aiobotocore (and aioboto3) client is built by, wrapped to tie a glacier client made while
+  a double is active to that double.
 * ``AsyncTokenBucket._acquire(amount, block)``: adaptive mode's wait for tokens; its
   ``_refill()`` and ``_sleep_amount(amount)`` are botocore's (``botocore.token_shortfall``).
 * A before-send answer is an ``AioAWSResponse(url, status, headers, raw)``. aiobotocore reads
@@ -31,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiobotocore.awsrequest import AioAWSResponse
+from aiobotocore.client import AioClientCreator
 from aiobotocore.endpoint import AioEndpoint
 from aiobotocore.retries.bucket import AsyncTokenBucket
 from aiohttp import ClientPayloadError
@@ -40,6 +44,7 @@ from aiohttp.http_writer import _serialize_headers
 DO_GET_RESPONSE = (AioEndpoint, "_do_get_response")
 NEEDS_RETRY = (AioEndpoint, "_needs_retry")
 ACQUIRE = (AsyncTokenBucket, "_acquire")
+CREATE_CLIENT = (AioClientCreator, "create_client")
 #: the methods aiohttp repeats once when a connection drops (RFC 9112's idempotent ones)
 RESENT_AFTER_RESET = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
@@ -59,10 +64,12 @@ def cut_short(received: int, declared: int) -> ClientPayloadError:
 
 __all__ = [
     "ACQUIRE",
+    "CREATE_CLIENT",
     "DO_GET_RESPONSE",
     "NEEDS_RETRY",
     "RESENT_AFTER_RESET",
     "AioAWSResponse",
+    "AioClientCreator",
     "AsyncTokenBucket",
     "cut_short",
     "refuse_unsendable",

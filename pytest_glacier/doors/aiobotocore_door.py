@@ -33,7 +33,7 @@ from botocore.exceptions import (
 from .._compat import aiobotocore as compat
 from .._compat.botocore import event_emitter, needs_retry_event
 from ..core.http import Response
-from .botocore_door import RawBody, core_request, spend_retry, spend_token_wait
+from .botocore_door import RawBody, adopt, core_request, spend_retry, spend_token_wait
 from .class_patches import ClassPatches
 
 _HOOK_ID = "pytest_glacier.aio_before_send"
@@ -167,11 +167,20 @@ async def _acquire(self: Any, amount: float, block: bool) -> Any:
     return await _patches.original(*compat.ACQUIRE)(self, amount, block)
 
 
+async def _create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Every aiobotocore client is built here: a glacier client made while a double is
+    active belongs to that double, as a botocore client does."""
+    client = await _patches.original(*compat.CREATE_CLIENT)(self, *args, **kwargs)
+    adopt(client)
+    return client
+
+
 _patches = ClassPatches(
     [
         (*compat.DO_GET_RESPONSE, _do_get_response),
         (*compat.NEEDS_RETRY, _needs_retry),
         (*compat.ACQUIRE, _acquire),
+        (*compat.CREATE_CLIENT, _create_client),
     ]
 )
 current = _patches.current

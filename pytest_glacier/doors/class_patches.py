@@ -21,17 +21,19 @@ class ClassPatches:
     def __init__(self, patches: Iterable[tuple[type, str, Any]]) -> None:
         self._patches = tuple(patches)
         self._lock = threading.Lock()
-        self._active: list[GlacierService] = []
+        #: the active doubles' services, the innermost last (read on every request: a list,
+        #: not a method)
+        self.active: list[GlacierService] = []
         #: (class, attribute) -> the library's own function, while any double is active
         self._originals: dict[tuple[type, str], Any] = {}
 
     def __bool__(self) -> bool:
         """Whether any double is active."""
-        return bool(self._active)
+        return bool(self.active)
 
     def current(self) -> GlacierService | None:
         """The innermost active double, if any."""
-        active = self._active
+        active = self.active
         return active[-1] if active else None
 
     def original(self, owner: type, name: str) -> Any:
@@ -40,15 +42,15 @@ class ClassPatches:
 
     def activate(self, service: GlacierService) -> None:
         with self._lock:
-            if not self._active:
+            if not self.active:
                 for owner, name, replacement in self._patches:
                     self._originals[owner, name] = getattr(owner, name)
                     setattr(owner, name, replacement)
-            self._active.append(service)
+            self.active.append(service)
 
     def deactivate(self, service: GlacierService) -> None:
         with self._lock:
-            self._active.remove(service)
-            if not self._active:
+            self.active.remove(service)
+            if not self.active:
                 for owner, name, _ in self._patches:
                     setattr(owner, name, self._originals.pop((owner, name)))

@@ -221,3 +221,25 @@ async def test_a_control_character_in_a_header_fails_in_the_client_in_every_door
         with pytest.raises(HTTPClientError, match=r"control character|[Nn]ewline"):
             await client.upload_archive(vaultName="v", body=b"x", archiveDescription=description)
     assert [call.operation for call in double.calls] == ["CreateVault"]  # nothing was sent
+
+
+async def test_an_async_client_made_inside_a_double_belongs_to_it(kind: str) -> None:
+    from async_clients.aio_support import new_client
+
+    from pytest_glacier import mock_glacier
+    from pytest_glacier.core.usage import DoubleEnded
+
+    first = mock_glacier().start()
+    try:
+        async with new_client(kind) as made_inside:
+            await made_inside.create_vault(vaultName="first")
+            first.stop()
+            with pytest.raises(DoubleEnded, match="made while that double was active"):
+                await made_inside.list_vaults()  # between doubles: never sent to AWS
+            with mock_glacier() as second:
+                with pytest.raises(DoubleEnded, match="this Glacier double has ended"):
+                    await made_inside.create_vault(vaultName="leaked")
+                assert list(second.vaults()) == [] and second.calls == ()
+    finally:
+        first.stop()
+    assert list(first.vaults()) == ["first"]

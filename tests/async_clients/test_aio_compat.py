@@ -93,6 +93,12 @@ def test_aio_endpoint_do_get_response() -> None:
     expect_coroutine(*compat.DO_GET_RESPONSE, ["self", "request", "operation_model", "context"])
 
 
+def test_aio_client_creator_create_client() -> None:
+    expected = ["self", "service_name", "region_name", "is_secure", "endpoint_url", "verify"]
+    expected += ["credentials", "scoped_config", "api_version", "client_config", "auth_token"]
+    expect_coroutine(*compat.CREATE_CLIENT, expected)
+
+
 def test_aio_endpoint_needs_retry() -> None:
     expected = ["self", "attempts", "operation_model", "request_dict", "response"]
     expect_coroutine(*compat.NEEDS_RETRY, [*expected, "caught_exception"])
