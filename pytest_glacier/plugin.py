@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from .simulator import Glacier
 
 MARKER = "glacier"
-#: set when a test's call phase failed: teardown then skips the unused-fault-rule report
+#: set when a test's call phase failed: teardown then skips the unused-fault-rule report (and
+#: a failing teardown adds no second timeline)
 _CALL_FAILED = pytest.StashKey[bool]()
 
 
@@ -25,7 +26,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="seed for generated ids (default: the glacier_seed ini value, else 0)",
     )
+    group.addoption(
+        "--glacier-timeline",
+        dest="glacier_timeline",
+        choices=("on", "off"),
+        default=None,
+        help="the double's timeline in a failing test's report (default: the "
+        "glacier_timeline ini value, else on; -v shows more of it)",
+    )
     parser.addini("glacier_seed", "seed for generated ids of the glacier double", default="0")
+    parser.addini(
+        "glacier_timeline",
+        "show the glacier double's timeline in a failing test's report",
+        type="bool",
+        default=True,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,17 +65,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing test that used the double gets its story as a report section, built here
+    in the process that ran the test (xdist sends sections to the controller)."""
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
-    if report.when == "call" and report.failed:
-        item.stash[_CALL_FAILED] = True
-        double = getattr(item, "funcargs", {}).get(MARKER)
-        if double is not None:
-            from .failure_hints import hints
+    if not report.failed or report.when == "setup" or item.stash.get(_CALL_FAILED, False):
+        return
+    item.stash[_CALL_FAILED] = True
+    funcargs = getattr(item, "funcargs", {})
+    double = funcargs.get(MARKER) or funcargs.get("glacier_server")
+    if double is not None:
+        from .failure_hints import section
 
-            lines = hints(double)
-            if lines:
-                report.sections.append(("pytest_glacier hints", "\n".join(lines)))
+        config = item.config
+        found = section(double, config.getoption("verbose"), _timeline_on(config))
+        if found is not None:
+            report.sections.append(found)
+
+
+def _timeline_on(config: pytest.Config) -> bool:
+    flag = config.getoption("glacier_timeline")
+    return flag == "on" if flag is not None else bool(config.getini("glacier_timeline"))
 
 
 def _seed(config: pytest.Config) -> int | str:

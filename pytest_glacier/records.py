@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
@@ -85,3 +86,67 @@ class Snapshot(Sequence[T]):
 
     def __repr__(self) -> str:
         return repr(tuple(self))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One step of what the double saw (``glacier.timeline``): a call, a clock move, a job's
+    end, a notification, an internal error. ``at`` is the simulated instant it happened."""
+
+    at: dt.datetime
+    #: call, advance, complete_jobs, wait, latency, backoff, sleep, job, expired,
+    #: notification or internal_error
+    kind: str
+    #: one line for a person to read
+    summary: str
+    #: the same as data (JSON-friendly values, shared with the other records, not copied)
+    details: Mapping[str, Any]
+
+
+class Events(Sequence[Event]):
+    """A read-only copy of the events the double kept; ``dropped`` more were left out at
+    index ``gap`` (the log keeps the first and the last ones, so memory stays bounded)."""
+
+    __slots__ = ("_items", "dropped", "gap")
+
+    def __init__(self, items: tuple[Event, ...], dropped: int = 0, gap: int = 0) -> None:
+        self._items = items
+        self.dropped = dropped
+        self.gap = gap
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        return self._items[index]
+
+    def __repr__(self) -> str:
+        return f"Events({len(self._items)} kept, {self.dropped} dropped)"
+
+
+class EventLog:
+    """Events as they come, in bounded memory: the first ``head`` and a ring of the last
+    ``tail``; those pushed out of the ring are only counted."""
+
+    def __init__(self, head: int = 200, tail: int = 1000) -> None:
+        self._head: list[Event] = []
+        self._head_size = head
+        self._tail: deque[Event] = deque(maxlen=tail)
+        self.dropped = 0
+
+    def append(self, event: Event) -> None:
+        if len(self._head) < self._head_size:
+            self._head.append(event)
+            return
+        if len(self._tail) == self._tail.maxlen:
+            self.dropped += 1
+        self._tail.append(event)
+
+    def view(self) -> Events:
+        return Events((*self._head, *self._tail), self.dropped, len(self._head))

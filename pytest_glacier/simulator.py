@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import GlacierConfig
 from .core.usage import ClockWarning, DoubleConflict, ended
+from .failure_hints import Recorder
 from .faults import (
     AddsRule,
     FaultRule,
@@ -26,10 +27,10 @@ from .faults import (
     Rule,
 )
 from .outbound import Outbound, shared_session
-from .records import Call, Notification, Sleep, Snapshot
+from .records import Call, Events, Notification, Sleep, Snapshot
 from .service.engine.dispatch import GlacierService
 from .service.engine.state import Archive, Backend, Vault
-from .service.jobs.model import Schedule, describe
+from .service.jobs.model import describe
 from .service.jobs.schedule import settle
 from .waiting.timeline import Timeline
 
@@ -59,7 +60,10 @@ class Glacier(ContextDecorator):
         self.config = config
         #: what ids are seeded with besides ``seed`` (the test's node id); reset() keeps it
         self.scope = scope
-        self.backend = Backend(config, Schedule(), scope)
+        #: the timeline (``timeline``): told of clock moves and job completions
+        self._story = Recorder(config)
+        self.backend = Backend(config, self._story.schedule, scope)
+        self.backend.clock = self._story.clock
         self.backend.outbound = Outbound(config)
         self.service = GlacierService(self.backend)
         #: the fault rules (``faults.rules``); the marker's ``faults`` come first
@@ -73,6 +77,7 @@ class Glacier(ContextDecorator):
         #: where code under test waits, while active with simulated sleeps
         self._timeline: Timeline | None = None
         self._sleeps: list[Sleep] = []
+        self._story.watch(self.service, self.faults.rules, self._sleeps)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Glacier:
@@ -143,7 +148,7 @@ class Glacier(ContextDecorator):
             settle(self.backend)
             step = moment - self.now()
             if step > dt.timedelta():
-                self.backend.clock.advance(step)
+                self._story.clock.advance(step, "wait")
                 settle(self.backend)
 
     def _open_doors(self) -> None:
@@ -337,9 +342,12 @@ class Glacier(ContextDecorator):
         __tracebackhide__ = True
         self._require_live("advance()")
         step = _step(delta, seconds=seconds, minutes=minutes, hours=hours, days=days)
+        return self._move(step, "advance")
+
+    def _move(self, step: dt.timedelta, cause: str) -> list[dict[str, Any]]:
         with self.backend.lock:
             settle(self.backend)
-            self.backend.clock.advance(step)
+            self._story.clock.advance(step, cause)
             return settle(self.backend)
 
     def complete_jobs(self) -> list[dict[str, Any]]:
@@ -350,7 +358,7 @@ class Glacier(ContextDecorator):
             last = self.backend.schedule.last_completion()
             if last is None:
                 return []
-            return self.advance(max(last - self.now(), dt.timedelta()))
+            return self._move(max(last - self.now(), dt.timedelta()), "complete_jobs")
 
     # -- faults ------------------------------------------------------------------------------
     inject = AddsRule(FaultRule)
@@ -369,6 +377,12 @@ class Glacier(ContextDecorator):
         """Every request answered, in order (each retry attempt separately): a read-only
         snapshot, cheap however many calls there were."""
         return Snapshot(self.service.calls)
+
+    @property
+    def timeline(self) -> Events:
+        """What the double saw, in the order it saw it (``Event`` records with their
+        simulated instant): the first and last events when there were very many."""
+        return self._story.events(self.now())
 
     @property
     def sleeps(self) -> tuple[Sleep, ...]:

@@ -53,6 +53,7 @@ FILES: dict[str, list[str]] = {
         "test_time_parallel_restores.py",
         "test_time_asyncio.py",
     ],
+    "docs/timeline.md": ["test_timeline_assertions.py"],
 }
 
 PAGES = ["README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]

@@ -1,8 +1,9 @@
 """The admin endpoint of the local server: JSON in and out under ``/_pytest_glacier/``.
 
 It lets a test that is not Python (or runs in another process) drive the double the way the
-``glacier`` fixture does: move the clock, inject faults, read notifications and calls, reset.
-Every route calls the controller's own public method; nothing here knows Glacier rules.
+``glacier`` fixture does: move the clock, inject faults, read notifications, calls and the
+timeline, reset. Every route calls the controller's own public method; nothing here knows
+Glacier rules.
 
 Only the route names of ``ROUTES`` are admin paths (``is_admin_path``); any other path under
 the prefix is an ordinary Glacier request, answered as every door answers it. Admin requests
@@ -207,6 +208,19 @@ def calls(double: Glacier, body: Mapping[str, Any]) -> Any:
     return [dataclasses.asdict(call) for call in double.calls]
 
 
+def timeline(double: Glacier, body: Mapping[str, Any]) -> Any:
+    """``glacier.timeline``: the kept events, and how many were dropped at index ``gap``."""
+    events = double.timeline
+    return {
+        "events": [
+            {"at": iso_ms(e.at), "kind": e.kind, "summary": e.summary, "details": e.details}
+            for e in events
+        ],
+        "dropped": events.dropped,
+        "gap": events.gap,
+    }
+
+
 def s3_objects(double: Glacier, body: Mapping[str, Any]) -> Any:
     """What select jobs wrote: ``{"s3://bucket/key": base64 of the bytes}``."""
     return {url: base64.b64encode(data).decode() for url, data in double.s3_objects.items()}
@@ -285,6 +299,7 @@ ROUTES: dict[str, dict[str, Action]] = {
     "network_faults": {"POST": inject_network},
     "notifications": {"GET": notifications},
     "calls": {"GET": calls},
+    "timeline": {"GET": timeline},
     "s3_objects": {"GET": s3_objects},
     "reset": {"POST": reset},
 }
