@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 PROG = "pytest-glacier"
+#: how many of the newest calls a server keeps by default (config ``calls_kept``)
+CALLS_KEPT = 100_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +46,12 @@ def _time_scale(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _signing_key(text: str) -> tuple[str, str, str | None]:
@@ -104,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY:SECRET[:ACCOUNT]",
         help="verify SigV4 signatures; with no keys, those of the double's fake credentials",
     )
+    serve.add_argument(
+        "--calls-kept",
+        type=_positive,
+        default=CALLS_KEPT,
+        metavar="N",
+        help=f"keep about the newest N calls (default {CALLS_KEPT:,}), so the call log of a "
+        "server that runs for days stays bounded",
+    )
     for service, what in (("sns", "job notifications"), ("s3", "select jobs' output")):
         serve.add_argument(
             f"--{service}-endpoint-url",
@@ -120,7 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config(args: argparse.Namespace) -> dict[str, Any]:
-    config: dict[str, Any] = {"seed": _seed(args.seed), "clock": args.clock}
+    config: dict[str, Any] = {
+        "seed": _seed(args.seed),
+        "clock": args.clock,
+        "calls_kept": args.calls_kept,
+    }
     if args.time_scale is not None:
         config["time_scale"] = args.time_scale
     if args.admin_token is not None:

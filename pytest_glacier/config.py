@@ -62,6 +62,9 @@ class GlacierConfig:
     verify_signatures: bool | Mapping[str, Any] = False
     #: the local server's admin endpoint requires this token (None: no token asked)
     admin_token: str | None = None
+    #: keep only about this many of the newest calls (None: all of them, as a test wants); a
+    #: long-running ``serve`` keeps 100,000 so its memory stays bounded
+    calls_kept: int | None = None
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -124,6 +127,14 @@ class GlacierConfig:
             not isinstance(self.admin_token, str) or not self.admin_token
         ):
             raise ConfigError(f"admin_token must be a non-empty string, got {self.admin_token!r}")
+        if self.calls_kept is not None and (
+            isinstance(self.calls_kept, bool)
+            or not isinstance(self.calls_kept, int)
+            or self.calls_kept < 1
+        ):
+            raise ConfigError(
+                f"calls_kept must be a positive integer or None, got {self.calls_kept!r}"
+            )
         if self.clock == "frozen" and self.time_scale != 1.0:
             raise ConfigError("time_scale only applies to clock='real'")
         if self.expedited_capacity is not None and (

@@ -85,7 +85,7 @@ class Recorder:
         self.schedule = RecordedSchedule(self)
         self.log = EventLog()
         self._lock = threading.RLock()
-        self._calls: list[Call] = []
+        self._service: GlacierService | None = None
         self._errors: list[str] = []
         self._sleeps: list[Sleep] = []
         self._rules: list[Rule] = []
@@ -101,7 +101,7 @@ class Recorder:
 
     def watch(self, service: GlacierService, rules: list[Rule], sleeps: list[Sleep]) -> None:
         """Read the double's own logs (the lists themselves: they only grow at their end)."""
-        self._calls = service.calls
+        self._service = service
         self._errors = service.internal_errors
         self._rules = rules
         self._sleeps = sleeps
@@ -177,8 +177,7 @@ class Recorder:
         seen = self._seen
         if len(self._errors) < seen["errors"]:  # taken by a test that reports them itself
             seen["errors"] = len(self._errors)
-        calls = self._calls[seen["calls"] :]
-        seen["calls"] += len(calls)
+        calls = self._new_calls()
         pending = {job.seq: job for _, _, job in self.schedule.pending}
         pending.update(jobs or {})
         for call in calls:
@@ -195,6 +194,20 @@ class Recorder:
             )
         while seen["errors"] < len(self._errors):
             self._error(now)
+
+    def _new_calls(self) -> list[Call]:
+        """The calls since the last reading; those the service forgot meanwhile (a server's
+        ``calls_kept``) count as dropped events."""
+        service, seen = self._service, self._seen
+        if service is None:
+            return []
+        start = seen["calls"] - service.calls_dropped
+        if start < 0:
+            self.log.dropped += -start
+            start = 0
+        calls = service.calls[start:]
+        seen["calls"] = service.calls_dropped + start + len(calls)
+        return calls
 
     def _notifications(self) -> None:
         notes: Sequence[Notification] = self.schedule.notifications[self._seen["notifications"] :]

@@ -128,3 +128,21 @@ def test_cli_requires_a_command() -> None:
     result = subprocess.run(MODULE, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "the following arguments are required: command" in result.stderr
+
+
+def test_cli_keeps_the_newest_calls_only() -> None:
+    with serve(MODULE, "--calls-kept", "5") as (url, _):
+        glacier = client(url)
+        for number in range(12):
+            glacier.create_vault(vaultName=f"v{number}")
+        calls = admin(url, "calls")
+    assert 5 <= len(calls) < 10
+    assert calls[-1]["params"]["vaultName"] == "v11"
+
+
+def test_cli_refuses_a_calls_kept_that_is_not_positive() -> None:
+    result = subprocess.run(
+        [*MODULE, "serve", "--calls-kept", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "not a positive whole number: '0'" in result.stderr

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from pytest_glacier import Glacier, mock_glacier
+from pytest_glacier import ConfigError, Glacier, mock_glacier
 from pytest_glacier.core.usage import DoubleConflict, DoubleEnded
 
 MIB = 1 << 20
@@ -342,6 +342,24 @@ def test_calls_is_a_snapshot_that_later_calls_do_not_change(glacier: Glacier) ->
 
 
 # -- 2. a client is bound to the double that made it -------------------------------------
+def test_calls_kept_bounds_the_call_log_and_keeps_snapshots_whole() -> None:
+    with pytest.raises(ConfigError, match="calls_kept must be a positive integer or None"):
+        mock_glacier(calls_kept=0)
+    with mock_glacier(calls_kept=10) as glacier:
+        client = glacier.client()
+        for number in range(15):
+            client.create_vault(vaultName=f"v{number}")
+        early = glacier.calls
+        for number in range(15, 40):
+            client.create_vault(vaultName=f"v{number}")
+        assert 10 <= len(glacier.calls) < 20
+        assert glacier.calls[-1].params["vaultName"] == "v39"
+        assert [call.params["vaultName"] for call in early] == [f"v{n}" for n in range(15)]
+        timeline = glacier.timeline
+        assert [event.kind for event in timeline].count("call") == len(glacier.calls)
+        assert timeline.dropped == 40 - len(glacier.calls)
+
+
 def test_a_client_of_an_ended_double_is_refused_not_served_by_the_next() -> None:
     with mock_glacier() as first:
         leaked = first.client()

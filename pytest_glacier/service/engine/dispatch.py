@@ -46,6 +46,9 @@ class GlacierService:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.calls: list[Call] = []
+        #: calls forgotten from the start of ``calls`` (config ``calls_kept``)
+        self.calls_dropped = 0
+        self._calls_kept = backend.config.calls_kept
         self.internal_errors: list[str] = []
         #: run before the handler; the first non-None response answers the request
         self.interceptors: list[Interceptor] = []
@@ -87,7 +90,13 @@ class GlacierService:
         fault = response.network.kind if response.network is not None else None
         call = Call(operation, response.status, response.error_code, params, request_id, fault)
         with self._calls_lock:
-            self.calls.append(call)
+            calls = self.calls
+            calls.append(call)
+            kept = self._calls_kept
+            if kept is not None and len(calls) >= 2 * kept:
+                # a new list: snapshots of the old one (``glacier.calls``) stay as they were
+                self.calls = calls[-kept:]
+                self.calls_dropped += len(calls) - kept
         return response
 
     def _context(self, request: Request, operation: str, params: dict[str, str]) -> Context:
