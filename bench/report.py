@@ -84,6 +84,40 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
             ],
         ]
         sections.append(("Import and pytest start-up (CPU time, best of the rounds)", body))
+        first = startup.get("first_test")
+        if first:
+            added = startup["first_test_added"]
+            body = [["first test of a process", "wall time", "budget ≤ +60 ms"]]
+            body += [[kind, _ms(wall), ""] for kind, wall in first.items()]
+            body.append(["added by the double", _ms(added), _mark(added <= 0.060)])
+            sections.append(
+                (
+                    "First test: client + CreateVault + InitiateJob in a fresh pytest "
+                    "(wall time, best of the rounds)",
+                    body,
+                )
+            )
+    if "suite" in results:
+        suite = results["suite"]
+        body = [["double", "wall", "wall ratio", "CPU", "CPU ratio", "budget ≤ 1.10x"]]
+        for kind, wall in suite["wall"].items():
+            ratio = suite["wall_ratio"][kind]
+            budget = _mark(ratio <= 1.10) if kind == OURS else ""
+            body.append(
+                [
+                    kind,
+                    f"{wall:.2f} s",
+                    f"{ratio:.2f}x",
+                    f"{suite['cpu'][kind]:.2f} s",
+                    f"{suite['cpu_ratio'][kind]:.2f}x",
+                    budget,
+                ]
+            )
+        rounds = suite["rounds"]
+        best = f"best of {rounds} rounds" if rounds > 1 else "1 round"
+        sections.append(
+            (f"A {suite['tests']}-test suite, pytest -n 0, fresh process ({best})", body)
+        )
     if "large" in results:
         large = results["large"]
         hashing = large["hash"]
@@ -142,6 +176,22 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
             ],
         ]
         sections.append(("Scale (wall time)", body))
+    if "growth" in results:
+        growth = results["growth"]
+        few, many = f"{growth['few']:,} items", f"{growth['items']:,} items"
+        body = [["operation", few, many, "ratio", "goal ≤ 1.10"]]
+        for op, cost in growth["seconds_per_call"].items():
+            ratio = cost["big"] / cost["small"]
+            body.append(
+                [op, _us(cost["small"]), _us(cost["big"]), f"{ratio:.2f}x", _mark(ratio <= 1.1)]
+            )
+        sections.append(
+            (
+                "Growth: one call with little or much state around it (CPU time per call, "
+                f"median of {growth['rounds']} rounds)",
+                body,
+            )
+        )
     if "server" in results:
         rates = results["server"]["requests_per_second"]
         names = [name for name, _ in _ordered(rates)]

@@ -21,7 +21,18 @@ from typing import Any
 from . import counts, report
 from .timing import ROOT
 
-SECTIONS = ("percall", "fixture", "startup", "large", "scale", "server", "waits", "counts")
+SECTIONS = (
+    "percall",
+    "fixture",
+    "startup",
+    "suite",
+    "large",
+    "scale",
+    "growth",
+    "server",
+    "waits",
+    "counts",
+)
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 

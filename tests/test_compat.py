@@ -274,6 +274,15 @@ def test_freezegun_get_cached_module_attributes() -> None:
     )
 
 
+def test_freezegun_real_time_object_ids_name_the_objects_its_walk_rebinds() -> None:
+    ids = freeze_compat.real_time_ids()
+    assert ids is not None, changed("freezegun", "api._real_time_object_ids", "is gone")
+    for real in (time.time, time.monotonic, time.gmtime, dt.datetime, dt.date):
+        assert id(real) in ids, changed(
+            "freezegun", "api._real_time_object_ids", f"no longer holds {real!r}"
+        )
+
+
 @pytest.fixture
 def probe() -> Iterator[types.ModuleType]:
     """A module holding the real ``time.time`` under a name of its own."""

@@ -10,7 +10,8 @@ asyncio loops keep freezegun's monotonic time. Each name has its test in
 * ``freezegun.api._get_cached_module_attributes(module)``: the per-module list of
   attributes the outermost ``start()`` compares with the real time objects, and
   ``freezegun.api.sys``, the ``sys`` that walk reads ``modules`` from: both are replaced for
-  the length of one ``start()`` by ``narrowed_walk``.
+  the length of one ``start()`` by ``narrowed_walk``; ``freezegun.api._real_time_object_ids``,
+  the ``id()`` of each real time object that lister keeps a module's attributes for.
 * A ``freeze_time`` object's ``ignore`` (module prefixes left alone), ``undo_changes``
   (``(module, name, real value)`` for each attribute its start rebound) and
   ``modules_at_start`` (module names its ``stop()`` does not look at again).
@@ -50,6 +51,12 @@ def walk_can_be_narrowed() -> bool:
         and callable(getattr(_api, "_get_cached_module_attributes", None))
         and getattr(_api, "sys", None) is sys
     )
+
+
+def real_time_ids() -> set[int] | frozenset[int] | None:
+    """The ``id()`` of every real time object freezegun's walk rebinds (None: not known)."""
+    ids = getattr(_api, "_real_time_object_ids", None)
+    return ids if isinstance(ids, set | frozenset) else None
 
 
 class _SysView:
@@ -100,6 +107,7 @@ __all__ = [
     "ignored",
     "monotonic_at",
     "narrowed_walk",
+    "real_time_ids",
     "rebound",
     "saw_every_module",
     "walk_can_be_narrowed",

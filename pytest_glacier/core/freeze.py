@@ -18,6 +18,16 @@ as they do with a plain ``freeze_time(...).start()``.
 If freezegun's internals are not the ones this relies on, it falls back to a plain start.
 Those internals are named in ``pytest_glacier/_compat/freezegun.py``.
 
+The first walk of a process has no cache yet. A module (a plain ``ModuleType``) whose
+namespace holds none of freezegun's real time objects is answered with the empty attribute
+list, by one identity scan of its values in C instead of freezegun's ``dir()``, ``getattr``
+per name and hash. That is freezegun's own answer, with one difference: a module with a
+lazy ``__dir__``/``__getattr__`` (dateutil, ``concurrent.futures``, ``unittest``) is not made
+to import what it lists but has not loaded (freezegun's ``getattr`` would import
+``dateutil.zoneinfo`` and ``tarfile``, ``concurrent.futures.process``...: a fifth of a first
+test's cost); an attribute not loaded yet is no binding made at import time. Objects in
+``sys.modules`` that are not plain modules (``six.moves``) are freezegun's.
+
 The same walk finds the modules that bound ``time.sleep`` under a name of their own (``from
 time import sleep``), so the simulated sleep can be bound there too (``sleep_bindings``).
 """
@@ -37,6 +47,8 @@ _Signature = tuple[Any, dict[str, Any], int, Any]
 _lock = threading.Lock()
 #: the standard library's own sleep, looked for in module namespaces
 REAL_SLEEP = time.sleep
+#: looked for in C (``isdisjoint``) before a namespace is searched for the names bound to it
+_SLEEP_ID = frozenset({id(REAL_SLEEP)})
 
 
 def _signature(module: Any) -> _Signature | None:
@@ -44,6 +56,18 @@ def _signature(module: Any) -> _Signature | None:
     if type(namespace) is not dict or not namespace:
         return None
     return (module, namespace, len(namespace), next(reversed(namespace)))
+
+
+def _plain_namespace(module: Any) -> dict[str, Any] | None:
+    """The namespace of a plain module: what its loaded attributes are."""
+    if type(module) is not ModuleType:
+        return None
+    namespace = module.__dict__
+    return namespace if type(namespace) is dict else None
+
+
+#: the last name of each namespace, in C: ``dict.__reversed__`` skips ``reversed()``'s lookup
+_last_name: Callable[[dict[str, Any]], Any] = dict.__reversed__
 
 
 def _unchanged(entry: _Signature, module: Any) -> bool:
@@ -58,9 +82,18 @@ def _unchanged(entry: _Signature, module: Any) -> bool:
 class ModuleScanCache:
     """Which loaded modules hold real time objects, valid while their namespaces are unchanged."""
 
-    def __init__(self, ignore: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        ignore: tuple[str, ...] | None = None,
+        real_ids: set[int] | frozenset[int] | None = None,
+    ) -> None:
         #: freezegun's ignore list the cache was built under (it decides what gets patched)
         self.ignore = ignore
+        #: ids of freezegun's real time objects and the real sleep: a module holding none of
+        #: them is answered here (None: every module is freezegun's)
+        self._watched = None if real_ids is None else frozenset(real_ids) | _SLEEP_ID
+        #: id() of the modules of the current walk found holding none of ``_watched``
+        self._clean: set[int] = set()
         #: sys.modules key -> signature of a module that freezegun patched nothing in
         self.quiet: dict[str, _Signature] = {}
         #: id(module) -> (signature, the (name, real value) pairs freezegun patched in it)
@@ -93,7 +126,7 @@ class ModuleScanCache:
         namespaces = self._namespaces
         return (
             list(map(len, namespaces)) == self._sizes
-            and list(map(next, map(reversed, namespaces))) == self._last_names
+            and list(map(next, map(_last_name, namespaces))) == self._last_names
         )
 
     def attributes(self, module: ModuleType, original: Callable[[ModuleType], Any]) -> Any:
@@ -101,11 +134,18 @@ class ModuleScanCache:
         held = self.holders.get(id(module))
         if held is not None and _unchanged(held[0], module):
             return held[1]
+        watched = self._watched
+        if watched is not None:
+            namespace = _plain_namespace(module)
+            if namespace is not None and watched.isdisjoint(map(id, namespace.values())):
+                self._clean.add(id(module))
+                return []
         return original(module)
 
     def learn(self, view: dict[str, Any], changes: list[tuple[Any, str, Any]]) -> None:
         """Record what the walk over ``view`` patched (freezegun's undo list: module, name,
         real value), then snapshot sys.modules."""
+        clean, self._clean = self._clean, set()
         patched: dict[int, list[tuple[str, Any]]] = {}
         for module, attribute, real in changes:
             patched.setdefault(id(module), []).append((attribute, real))
@@ -118,7 +158,9 @@ class ModuleScanCache:
                 self.quiet.pop(name, None)
             else:
                 self.quiet[name] = signature
-            held = tuple(key for key, value in signature[1].items() if value is REAL_SLEEP)
+            held: tuple[str, ...] = ()
+            if id(module) not in clean and not _SLEEP_ID.isdisjoint(map(id, signature[1].values())):
+                held = tuple(key for key, value in signature[1].items() if value is REAL_SLEEP)
             if held:
                 self.sleep_names[name] = (signature, held)
             else:
@@ -183,7 +225,7 @@ def start(freezer: Any) -> Any:
         _walk_learned = True
         ignore = compat.ignored(freezer)
         if _cache.ignore != ignore:
-            _cache = ModuleScanCache(ignore)
+            _cache = ModuleScanCache(ignore, compat.real_time_ids())
         view, changed = _cache.view()
         with compat.narrowed_walk(view, _cache.attributes):
             factory = freezer.start()
