@@ -592,7 +592,8 @@ def test_a_value_nested_very_deeply_is_refused_not_an_internal_error(
 
     unchecked = glacier.client(config=Config(parameter_validation=False))  # as other SDKs send
     parameters = select_job(people, "SELECT * FROM archive")
-    encryption = parameters["OutputLocation"]["S3"]["Encryption"] = {"EncryptionType": "aws:kms"}
+    encryption: dict[str, Any] = {"EncryptionType": "aws:kms"}
+    parameters["OutputLocation"]["S3"]["Encryption"] = encryption
     nested: list[Any] = []
     codes = set()
     for depth in range(1, 700):

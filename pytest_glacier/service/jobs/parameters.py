@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...core.errors import invalid, missing, not_found
 from ...core.treehash import is_mb_aligned
@@ -19,9 +19,10 @@ from ..engine.context import Context
 from ..engine.rules import check_description
 from ..engine.state import Archive, Vault
 from ..notifications import SNS_TOPIC
-from ..select.request import SelectRequest
-from ..select.request import parse_request as parse_select_request
 from .model import ACTIONS, InventoryRequest, Schedule
+
+if TYPE_CHECKING:
+    from ..select.request import SelectRequest
 
 #: Expedited retrievals are quick "except for archives over 250 MB" (the service's own words)
 LARGE_EXPEDITED_BYTES = 250 * 1024 * 1024
@@ -63,6 +64,9 @@ def parse(ctx: Context, vault: Vault, schedule: Schedule) -> JobSpec:
         raise invalid(f"Invalid SNS topic: {topic}")
     kind = body["Type"]
     if kind == "select":
+        # the select room (its SQL compiler) loads with the first select job, not at start-up
+        from ..select.request import parse_request as parse_select_request
+
         select = parse_select_request(body)
         return JobSpec(
             kind,

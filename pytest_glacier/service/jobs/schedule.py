@@ -15,7 +15,6 @@ from typing import Any
 
 from ..engine.state import Backend, RegionState, Vault
 from ..notifications import publish
-from ..select import run as select_run
 from . import inventory
 from .model import Job, Outcome, describe
 
@@ -98,6 +97,8 @@ def _select_outcome(
 ) -> Outcome:
     """Run the select job; its objects also go to S3 when an S3 service is there, and a
     refused write fails the job with the S3 error."""
+    from ..select import run as select_run
+
     select = job.select
     assert select is not None
     written: dict[str, bytes] = {}
