@@ -131,6 +131,18 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
                 f"≥ 90 %: {_mark(ratio >= 0.9)}",
             ],
         ]
+        upload = large.get("upload")
+        if upload:
+            floor, ours = upload["floor"], upload["ours"]
+            body.append(
+                [
+                    f"{upload['size'] // MIB:,} MiB UploadArchive, memory store (CPU / wall)",
+                    f"floor {floor['cpu_seconds']:.2f} / {floor['wall_seconds']:.2f} s, ours "
+                    f"{ours['cpu_seconds']:.2f} / {ours['wall_seconds']:.2f} s: "
+                    f"{upload['cpu_ratio']:.2f}x / {upload['wall_ratio']:.2f}x",
+                    f"wall ≤ 1.35x: {_mark(upload['wall_ratio'] <= 1.35)}",
+                ]
+            )
         for mode, trip in large["round_trip"].items():
             size = trip["size"]
             growth = trip["growth"]
@@ -161,6 +173,27 @@ def rows(results: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
                     f"inventory of {scale['archives']:,} archives, {fmt}",
                     f"{inv['seconds']:.2f} s, {inv['bytes'] / MIB:,.1f} MiB output, peak "
                     f"growth {inv['growth']['RssAnon'] / MIB:,.0f} MiB",
+                ]
+            )
+        big = scale.get("inventory_big_JSON")
+        if big:
+            met = big["build_cpu_seconds"] <= 3 and big["build_growth_per_output_byte"] <= 1.2
+            body.append(
+                [
+                    f"inventory of {scale['big_archives']:,} archives, JSON: its build (CPU), "
+                    "peak growth per output byte (goal ≤ 3 s, ≤ 1.2)",
+                    f"{big['build_cpu_seconds']:.2f} s, "
+                    f"{big['build_growth_per_output_byte']:.2f}: "
+                    f"{_mark(met)}",
+                ]
+            )
+        beside = scale.get("small_beside_big")
+        if beside:
+            alone, next_to = beside["alone_seconds"] * 1e3, beside["beside_seconds"] * 1e3
+            body.append(
+                [
+                    f"inventory of {beside['small']} archives, alone / beside {beside['beside']:,}",
+                    f"{alone:.2f} ms / {next_to:.2f} ms CPU",
                 ]
             )
         jobs = scale["jobs"]

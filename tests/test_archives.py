@@ -12,6 +12,8 @@ from botocore.utils import calculate_tree_hash
 from support import rewrite_headers
 
 from pytest_glacier import Glacier
+from pytest_glacier.core.treehash import CONCURRENT_FROM, MIB, tree_hash
+from pytest_glacier.service.archives import digests
 
 ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/"
 
@@ -224,3 +226,37 @@ def test_upload_over_4_gib_is_refused_before_the_body_is_read(
     with raises_glacier("InvalidParameterValueException", 400, f"Invalid Content-Length: {size}"):
         client.upload_archive(vaultName=vault, body=b"hello")
     assert glacier.archives(vault) == {}
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, MIB, MIB + 1, CONCURRENT_FROM - 1, CONCURRENT_FROM, CONCURRENT_FROM + MIB + 3]
+)
+def test_digests_are_the_linear_and_tree_hash_on_either_side_of_the_thresholds(
+    size: int,
+) -> None:
+    body = bytes(i % 251 for i in range(size))
+    assert digests(body) == (hashlib.sha256(body).hexdigest(), tree_hash(body))
+    assert digests(memoryview(body)) == digests(body)
+
+
+def test_big_upload_with_wrong_content_sha256_names_the_computed_digest(
+    client: Any, vault: str, raises_glacier: Any, glacier: Glacier
+) -> None:
+    """Over ``CONCURRENT_FROM`` the linear hash is taken on a helper thread: still checked."""
+    body = b"big" * (2 * CONCURRENT_FROM // 3)
+    wrong = hashlib.sha256(b"other").hexdigest()
+    rewrite_headers(client, "UploadArchive", x_amz_content_sha256=wrong)
+    message = (
+        "The value passed in as x-amz-content-sha256 does not match the computed payload hash. "
+        f"Computed digest: {hashlib.sha256(body).hexdigest()} expected hash: {wrong}"
+    )
+    with raises_glacier("InvalidSignatureException", 403, message):
+        client.upload_archive(vaultName=vault, body=body)
+    assert dict(glacier.archives(vault)) == {}
+
+
+def test_big_upload_tree_hash_is_botocores(client: Any, vault: str, glacier: Glacier) -> None:
+    body = bytes(range(256)) * (CONCURRENT_FROM // 256 + 4099)
+    out = client.upload_archive(vaultName=vault, body=body)
+    assert out["checksum"] == calculate_tree_hash(io.BytesIO(body))
+    assert glacier.archives(vault)[out["archiveId"]].data is body

@@ -8,9 +8,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import raw_bodies
 
-from pytest_glacier import Glacier
+from pytest_glacier import Glacier, mock_glacier
 
 VAULT_ARN = "arn:aws:glacier:us-east-1:123456789012:vaults/vault"
 HEADER = "ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash"
@@ -307,3 +309,150 @@ def test_inventory_continuation_marker_is_only_inside_the_parameters(
     assert body["StatusCode"] == "Succeeded"
     assert body["InventoryRetrievalParameters"]["Marker"]
     assert "NextInventoryRetrievalMarker" not in body
+
+
+def test_order_is_upload_order_across_deletions_additions_and_pages(
+    client: Any, glacier: Glacier, vault: str
+) -> None:
+    """Upload order, with the region's other vaults' uploads in between; a marker keeps its
+    place when the archive it points at and ones already listed are deleted."""
+    client.create_vault(vaultName="other")
+    ids = {}
+    for i in range(6):
+        ids[f"a{i}"] = upload(client, b"x", f"a{i}")["archiveId"]
+        client.upload_archive(vaultName="other", body=b"y")
+        glacier.advance(seconds=1)
+    for name in ("a1", "a3"):
+        client.delete_archive(vaultName=vault, archiveId=ids.pop(name))
+    ids["a6"] = upload(client, b"x", "a6")["archiveId"]
+    body, _ = inventory(client, glacier)
+    assert names(body) == ["a0", "a2", "a4", "a5", "a6"]
+    assert [a["ArchiveId"] for a in json.loads(body)["ArchiveList"]] == list(ids.values())
+    body, job = inventory(client, glacier, Limit="2")
+    assert names(body) == ["a0", "a2"]
+    for name in ("a4", "a2"):  # the next page's first, and one already listed
+        client.delete_archive(vaultName=vault, archiveId=ids.pop(name))
+    upload(client, b"x", "a7")
+    pages = []
+    marker = job["InventoryRetrievalParameters"]["Marker"]
+    while marker is not None:
+        body, job = inventory(client, glacier, Limit="2", Marker=marker)
+        pages.append(names(body))
+        marker = job["InventoryRetrievalParameters"].get("Marker")
+    assert pages == [["a5", "a6"], ["a7"]]
+
+
+class _NotWalked(dict[str, str]):
+    """The region's archive-id -> vault record, which an inventory must not walk."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the inventory walked every archive id of the region")
+
+
+def test_an_inventory_costs_its_own_vaults_archives(
+    client: Any, glacier: Glacier, vault: str
+) -> None:
+    """Paging included: nothing proportional to the region's other (or deleted) archives."""
+    region = glacier.backend.region_state("us-east-1")
+    region.archive_vaults = _NotWalked(region.archive_vaults)
+    for i in range(3):
+        upload(client, b"x", f"a{i}")
+    _, job = inventory(client, glacier, Limit="2")
+    body, _ = inventory(client, glacier, Marker=job["InventoryRetrievalParameters"]["Marker"])
+    assert names(body) == ["a2"]
+    assert names(inventory(client, glacier, Format="JSON")[0]) == ["a0", "a1", "a2"]
+
+
+@pytest.mark.parametrize("fmt", ["JSON", "CSV"])
+def test_ranges_of_an_inventory_are_slices_of_its_output(
+    client: Any, glacier: Glacier, vault: str, fmt: str
+) -> None:
+    for i in range(40):
+        upload(client, b"x", f"archive number {i}, with a comma")
+    whole, job = inventory(client, glacier, Format=fmt)
+    total = len(whole)
+    for start, end in [(0, 0), (7, 300), (total - 5, total - 1), (100, total + 50)]:
+        out = client.get_job_output(
+            vaultName=vault, jobId=job["JobId"], range=f"bytes={start}-{end}"
+        )
+        assert out["status"] == 206 and "checksum" not in out
+        assert out["contentRange"] == f"bytes {start}-{min(end, total - 1)}/{total}"
+        assert out["body"].read() == whole[start : end + 1]
+
+
+def test_a_marker_of_a_deleted_vault_resumes_before_its_successors_archives(
+    client: Any, glacier: Glacier, vault: str
+) -> None:
+    """Upload numbers are never reused: a vault made again under the name is all after it."""
+    archive_ids = [upload(client, b"x", f"old{i}")["archiveId"] for i in range(3)]
+    _, job = inventory(client, glacier, Limit="2")
+    for archive_id in archive_ids:
+        client.delete_archive(vaultName=vault, archiveId=archive_id)
+    client.delete_vault(vaultName=vault)
+    client.create_vault(vaultName=vault)
+    for i in range(3):
+        upload(client, b"x", f"new{i}")
+    body, _ = inventory(client, glacier, Marker=job["InventoryRetrievalParameters"]["Marker"])
+    assert names(body) == ["new0", "new1", "new2"]
+
+
+#: descriptions as the service takes them (printable ASCII), JSON's escapes included
+DESCRIPTIONS = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30)
+#: what a CSV reader with backslash escapes parses back unambiguously (no backslash)
+CSV_DESCRIPTIONS = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E, blacklist_characters="\\"),
+    max_size=30,
+)
+
+
+def _uploaded_then_some_deleted(
+    client: Any, descriptions: list[str], deleted: set[int]
+) -> list[dict[str, Any]]:
+    """Upload one archive per description, delete some; what an inventory must list."""
+    kept = []
+    for index, description in enumerate(descriptions):
+        out = upload(client, bytes(index + 1), description)
+        if index in deleted:
+            client.delete_archive(vaultName="vault", archiveId=out["archiveId"])
+        else:
+            kept.append(
+                {
+                    "ArchiveId": out["archiveId"],
+                    "ArchiveDescription": description,
+                    "CreationDate": "2024-01-01T00:00:00.000Z",
+                    "Size": index + 1,
+                    "SHA256TreeHash": out["checksum"],
+                }
+            )
+    return kept
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(DESCRIPTIONS, max_size=8), st.sets(st.integers(0, 7)))
+def test_json_output_parses_back_to_the_archives(
+    descriptions: list[str], deleted: set[int]
+) -> None:
+    with mock_glacier(start="2024-01-01T00:00:00Z") as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="vault")
+        kept = _uploaded_then_some_deleted(client, descriptions, deleted)
+        body, job = inventory(client, glacier)
+    listed = json.loads(body)
+    assert listed["ArchiveList"] == kept
+    # exactly what json.dumps writes with compact separators
+    assert body == json.dumps(listed, separators=(",", ":")).encode()
+    assert job["InventorySizeInBytes"] == len(body)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(CSV_DESCRIPTIONS, max_size=8), st.sets(st.integers(0, 7)))
+def test_csv_output_parses_back_to_the_archives(descriptions: list[str], deleted: set[int]) -> None:
+    with mock_glacier(start="2024-01-01T00:00:00Z") as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="vault")
+        kept = _uploaded_then_some_deleted(client, descriptions, deleted)
+        body, _ = inventory(client, glacier, Format="CSV")
+    reader = csv.reader(io.StringIO(body.decode()), escapechar="\\", doublequote=False)
+    rows = list(reader)
+    assert rows[0] == HEADER.split(",")
+    assert rows[1:] == [[str(value) for value in archive.values()] for archive in kept]

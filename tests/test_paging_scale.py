@@ -114,3 +114,51 @@ def test_a_marker_whose_job_has_expired_still_continues_after_it(
     later = [retrieve(client, archive_id, "Bulk") for _ in range(3)]
     out = client.list_jobs(vaultName=vault, marker=marker)
     assert [job["JobId"] for job in out["JobList"]] == later
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"statuscode": "Succeeded"}, {"completed": "false"}, {"statuscode": "Failed"}]
+)
+def test_paging_while_jobs_expire_between_pages_lists_each_once_in_order(
+    client: Any, glacier: Glacier, vault: str, query: dict[str, str]
+) -> None:
+    """Each page is what a walk over the vault's jobs in creation order would give at its
+    instant, though jobs complete and expire (leaving holes, squeezed out) between pages."""
+    archive_id = client.upload_archive(vaultName=vault, body=b"x")["archiveId"]
+    doomed = client.upload_archive(vaultName=vault, body=b"y")["archiveId"]
+    created = [retrieve(client, archive_id, "Expedited") for _ in range(150)]
+    created += [
+        retrieve(client, doomed if i % 5 == 0 else archive_id, TIERS[i % 3]) for i in range(90)
+    ]
+    client.delete_archive(vaultName=vault, archiveId=doomed)
+    glacier.advance(hours=23)
+    created += [retrieve(client, archive_id, TIERS[i % 3]) for i in range(60)]
+    listed, marker = [], None
+    while True:
+        view = glacier.jobs(vault)
+        after = created.index(marker) + 1 if marker else 0
+        expected = [i for i in created[after:] if i in view and matches(view[i], query)][:6]
+        extra: dict[str, str] = {"marker": marker} if marker else {}
+        page = client.list_jobs(vaultName=vault, limit="6", **query, **extra)
+        assert [job["JobId"] for job in page["JobList"]] == expected
+        listed += expected
+        marker = page.get("Marker")
+        if marker is None:
+            break
+        glacier.advance(minutes=40)  # the Expedited jobs expire one page after another
+    assert listed == sorted(set(listed), key=created.index)
+    assert len(glacier.jobs(vault)) < len(created)
+
+
+def test_a_marker_of_an_expired_job_continues_after_it_once_holes_are_squeezed_out(
+    client: Any, glacier: Glacier, vault: str
+) -> None:
+    archive_id = client.upload_archive(vaultName=vault, body=b"x")["archiveId"]
+    early = [retrieve(client, archive_id, "Expedited") for _ in range(200)]
+    kept = [retrieve(client, archive_id, "Bulk") for _ in range(20)]
+    marker = early[150]
+    glacier.advance(hours=25)  # the Expedited jobs expire: more holes than jobs left
+    assert list(glacier.jobs(vault)) == kept
+    out = client.list_jobs(vaultName=vault, marker=marker, limit="5")
+    assert [job["JobId"] for job in out["JobList"]] == kept[:5]
+    assert client.list_jobs(vaultName=vault, marker=kept[-1])["JobList"] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 from typing import Any
 
@@ -11,6 +13,8 @@ from hypothesis import strategies as st
 from support import raw
 
 from pytest_glacier import ConfigError, Glacier, GlacierConfig
+from pytest_glacier.service.engine.state import TICK, RunningSum, day_start
+from pytest_glacier.service.policies import retrieval
 
 DENIED = "InitiateJob request denied by current data retrieval policy."
 MIB = 1024 * 1024
@@ -340,3 +344,95 @@ def test_a_refused_bytes_per_hour_retrieval_does_not_count_as_in_progress(
     with raises_glacier("PolicyEnforcedException", 400, DENIED):
         _retrieve(client, archive, "Standard", RetrievalByteRange="0-1048575")
     assert len(glacier.jobs("vault")) == 2
+
+
+# -- the running window against a recount ---------------------------------------------------
+def _recount(glacier: Glacier) -> tuple[int, int]:
+    """(in progress, made since the UTC day began): a walk over every job of the region."""
+    now = glacier.now()
+    region = glacier.backend.region_state(glacier.region)
+    since = day_start(now)
+    found = list(retrieval.standard_retrievals(region))
+    return (
+        sum(size for size, _, done in found if done > now),
+        sum(size for size, made, _ in found if made >= since),
+    )
+
+
+def _windowed(glacier: Glacier) -> tuple[int | None, int | None]:
+    now = glacier.now()
+    window = glacier.backend.region_state(glacier.region).retrievals
+    return window.running.since(now + TICK), window.made.since(day_start(now))
+
+
+STEP = st.one_of(
+    st.tuples(
+        st.just("retrieve"), st.sampled_from(("Standard", "Bulk", "Expedited")), st.integers(0, 2)
+    ),
+    st.tuples(st.just("advance"), st.integers(1, 60 * 30), st.just(0)),
+    st.tuples(st.just("drop vault"), st.integers(1, 3), st.just(0)),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(STEP, max_size=25))
+def test_the_running_window_sums_what_a_recount_finds(
+    glacier: Glacier, client: Any, steps: list[tuple[str, Any, int]]
+) -> None:
+    """Jobs start, complete, expire (24 h after completion) and go with a deleted vault; the
+    window's sums are the walk's at every step, so enforcement decides as it always did."""
+    glacier.reset()
+    client.create_vault(vaultName="vault")
+    archives = [_upload(client, size) for size in (1, 3 * MIB, 5 * MIB + 7)]
+    for kind, value, which in steps:
+        if kind == "retrieve":
+            _retrieve(client, archives[which], value)
+        elif kind == "advance":
+            glacier.advance(minutes=value)
+        else:  # a vault holding Standard retrievals, deleted once its archive is
+            client.create_vault(vaultName="brief")
+            doomed = client.upload_archive(vaultName="brief", body=b"b" * value)["archiveId"]
+            for _ in range(value):
+                params = {"Type": "archive-retrieval", "ArchiveId": doomed, "Tier": "Standard"}
+                client.initiate_job(vaultName="brief", jobParameters=params)
+            client.delete_archive(vaultName="brief", archiveId=doomed)
+            client.delete_vault(vaultName="brief")
+        glacier.jobs("vault")  # settle: completions and expiry as of now
+        assert _windowed(glacier) == _recount(glacier)
+
+
+ENTRY = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 50), st.integers(0, 1000)),
+    st.tuples(st.just("forget"), st.integers(0, 30), st.just(0)),
+    st.tuples(st.just("since"), st.integers(0, 50), st.just(0)),
+)
+
+
+@given(steps=st.lists(ENTRY, max_size=60))
+def test_a_running_sum_answers_like_a_recount_or_says_it_cannot(
+    steps: list[tuple[str, int, int]],
+) -> None:
+    """Thresholds that go back (a clock read earlier than before) get None: the caller walks
+    the jobs then; every other answer is the sum of what was added at or after it."""
+    origin = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    running, highest = RunningSum(), None
+    live: dict[int, tuple[dt.datetime, int]] = {}
+    seqs = itertools.count()
+    for kind, minutes, size in steps:
+        moment = origin + dt.timedelta(minutes=minutes)
+        if kind == "add":
+            seq = next(seqs)
+            running.add(moment, seq, size)
+            live[seq] = (moment, size)
+        elif kind == "forget":
+            running.forget(minutes)
+            live.pop(minutes, None)
+        else:
+            answer = running.since(moment)
+            if highest is not None and moment < highest:
+                assert answer is None
+            else:
+                highest = moment
+                assert answer == sum(s for key, s in live.values() if key >= moment)

@@ -11,7 +11,7 @@ import pytest
 from support import rewrite_headers
 
 from pytest_glacier import ConfigError, Glacier, mock_glacier
-from pytest_glacier.core.treehash import MIB, tree_hash
+from pytest_glacier.core.treehash import CONCURRENT_FROM, MIB, tree_hash
 from pytest_glacier.storage import Chunk, DiskStore, MemoryStore, open_store
 
 BODY = bytes(range(256)) * 4096 * 3 + b"tail"  # 3 MiB and a bit: several tree-hash leaves
@@ -204,3 +204,33 @@ def test_a_refused_streamed_upload_leaves_no_bytes_in_the_disk_store(
         client.upload_archive(vaultName="v", body=handle)
     assert dict(glacier.archives("v")) == {}
     assert stored_files(glacier) == []
+
+
+@pytest.mark.parametrize("storage", ["memory", "disk"])
+def test_a_streamed_body_is_hashed_as_it_is_stored_in_either_store(
+    storage: str, tmp_path: Path
+) -> None:
+    """A file body (as the local server's) is hashed piece by piece while it is stored, the
+    linear hash on a helper thread once it is big: the memory store joins the pieces once."""
+    body = bytes(range(256)) * (CONCURRENT_FROM // 256) + STREAMED
+    path = tmp_path / "archive.bin"
+    path.write_bytes(body)
+    with mock_glacier(storage=storage) as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="v")
+        with path.open("rb") as file:
+            out = client.upload_archive(vaultName="v", body=file)
+        archive = glacier.archives("v")[out["archiveId"]]
+        assert (archive.data == body, archive.tree_hash) == (True, tree_hash(body))
+        assert out["checksum"] == tree_hash(body)
+
+
+def test_memory_storage_stream_with_wrong_payload_hash_stores_nothing(
+    client: Any, vault: str, glacier: Glacier, tmp_path: Path, raises_glacier: Any
+) -> None:
+    rewrite_headers(client, "UploadArchive", x_amz_content_sha256="0" * 64)
+    path = tmp_path / "archive.bin"
+    path.write_bytes(STREAMED)
+    with raises_glacier("InvalidSignatureException", 403), path.open("rb") as file:
+        client.upload_archive(vaultName=vault, body=file)
+    assert dict(glacier.archives(vault)) == {}

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import threading
+from unittest import mock
 
 import pytest
 from botocore.utils import calculate_tree_hash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pytest_glacier.core import treehash
 from pytest_glacier.core.treehash import (
     MIB,
+    PayloadHasher,
     TreeHasher,
     combine,
     is_mb_aligned,
@@ -86,3 +91,48 @@ def test_mb_alignment() -> None:
     assert is_mb_aligned(MIB, size - 1, size)
     assert not is_mb_aligned(1, MIB - 1, size)
     assert not is_mb_aligned(0, MIB, size)
+
+
+def _helpers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "glacier-sha256"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.binary(max_size=5000),
+    cuts=st.lists(st.integers(0, 5000), max_size=12),
+    concurrent_from=st.sampled_from([1, 700, 10**9]),
+)
+def test_payload_hasher_gives_both_hashes_in_any_chunking(
+    data: bytes, cuts: list[int], concurrent_from: int
+) -> None:
+    """Whether the helper starts at once, half-way or never, the hashes are of all the bytes
+    in order (the small threshold puts a few KiB through the helper's queue)."""
+    bounds = [0, *sorted(c for c in cuts if c <= len(data)), len(data)]
+    with mock.patch.object(treehash, "CONCURRENT_FROM", concurrent_from), PayloadHasher() as h:
+        for start, end in itertools.pairwise(bounds):
+            h.update(memoryview(data)[start:end])
+        assert h.hexdigests() == (hashlib.sha256(data).hexdigest(), tree_hash(data))
+    assert _helpers() == []
+
+
+def test_payload_hasher_over_several_leaves_matches_botocore() -> None:
+    payload = bytes(range(256)) * 4096 * 5 + b"tail"  # 5 MiB and a bit: the helper runs
+    with PayloadHasher() as hasher:
+        for start in range(0, len(payload), 300_000):
+            hasher.update(payload[start : start + 300_000])
+        linear, tree = hasher.hexdigests()
+    assert (linear, tree) == (
+        hashlib.sha256(payload).hexdigest(),
+        calculate_tree_hash(io.BytesIO(payload)),
+    )
+
+
+def test_payload_hasher_ends_its_helper_when_the_upload_fails_half_way() -> None:
+    """A failure while pieces still come (a client gone, the double stopping) must not leave
+    the helper waiting for more, nor hang on a piece it could not hash."""
+    with pytest.raises(TypeError), PayloadHasher() as hasher:
+        hasher.update(bytes(5 * MIB))
+        assert len(_helpers()) == 1
+        hasher.update("not bytes")  # type: ignore[arg-type]
+    assert _helpers() == []

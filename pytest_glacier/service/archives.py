@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections.abc import Iterator, Sequence
 
 from ..core.errors import GlacierError, invalid, missing
 from ..core.http import Response
-from ..core.treehash import MIB, TreeHasher, reduce_digests
+from ..core.treehash import CONCURRENT_FROM, MIB, PayloadHasher, tree_hash
 from ..storage import ArchiveBytes, Chunk
 from .engine.context import Context, Handler
 from .engine.rules import check_description
@@ -18,18 +19,23 @@ MAX_ARCHIVE_SIZE = 4 * 1024**3
 
 
 def digests(data: bytes | memoryview) -> tuple[str, str]:
-    """(linear SHA-256, tree hash) of ``data`` in one pass over 1 MiB chunks."""
-    view = memoryview(data)
+    """(linear SHA-256, tree hash) of a whole body, in hex, both over the same view (no copy):
+    from ``CONCURRENT_FROM`` on, the linear hash runs on a helper thread meanwhile."""
+    view = memoryview(data).cast("B")  # a body the helper cannot hash fails here, not there
     if len(view) <= MIB:  # one leaf (or none): the tree hash is the linear hash
         single = hashlib.sha256(view).hexdigest()
         return single, single
     linear = hashlib.sha256()
-    leaves = []
-    for start in range(0, len(view), MIB):
-        chunk = view[start : start + MIB]
-        linear.update(chunk)
-        leaves.append(hashlib.sha256(chunk).digest())
-    return linear.hexdigest(), reduce_digests(leaves).hex()
+    if len(view) < CONCURRENT_FROM:
+        linear.update(view)
+        return linear.hexdigest(), tree_hash(view)
+    helper = threading.Thread(target=linear.update, args=(view,), name="glacier-sha256")
+    helper.start()
+    try:
+        tree = tree_hash(view)
+    finally:
+        helper.join()
+    return linear.hexdigest(), tree
 
 
 def as_hex64(value: str) -> str:
@@ -89,7 +95,7 @@ def upload_archive(ctx: Context) -> Response:
     check_declared_size(ctx)
     with ctx.backend.lock:
         ctx.vault()
-    if ctx.backend.config.storage == "disk" and ctx.request.is_stream():
+    if ctx.request.is_stream():
         stored, tree, description = _receive_to_store(ctx)
     else:
         body, tree = verify_payload(ctx)
@@ -122,34 +128,36 @@ def _check_archive(ctx: Context, size: int, tree: str) -> str:
 
 
 def _receive_to_store(ctx: Context) -> tuple[ArchiveBytes, str, str]:
-    """A streamed body goes to the disk store piece by piece while both hashes are taken,
-    so a file upload never sits in memory; the checks then run as ``verify_payload``'s do."""
+    """A streamed body (the local server's, a file) goes to the store piece by piece while
+    both hashes are taken, so hashing overlaps reading (and a file upload never sits in the
+    disk store's memory); the checks then run as ``verify_payload``'s do."""
     sent_tree_hash = ctx.header("x-amz-sha256-tree-hash")
     if sent_tree_hash is None:
         raise missing("x-amz-sha256-tree-hash")
     sent_linear = ctx.header("x-amz-content-sha256")
     if sent_linear is None:
         raise missing("x-amz-content-sha256")
-    linear, tree = hashlib.sha256(), TreeHasher()
 
-    def hashed(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
-        for chunk in chunks:
-            linear.update(chunk)
-            tree.update(chunk)
-            yield chunk
+    with PayloadHasher() as hasher:
 
-    stored = ctx.backend.store.put(hashed(ctx.request.chunks()))
+        def hashed(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+            for chunk in chunks:
+                hasher.update(chunk)
+                yield chunk
+
+        stored = ctx.backend.store.put(hashed(ctx.request.chunks()))
     with _discarded_if_refused(ctx, stored):
+        linear, tree = hasher.hexdigests()
         length = ctx.header("content-length")
         if length is not None and length != str(len(stored)):
             raise invalid(f"Content-Length: {length} does not match the body length {len(stored)}")
-        if sent_linear.lower() != linear.hexdigest():
+        if sent_linear.lower() != linear:
             raise GlacierError(
                 "InvalidSignatureException",
                 "The value passed in as x-amz-content-sha256 does not match the computed "
-                f"payload hash. Computed digest: {linear.hexdigest()} expected hash: {sent_linear}",
+                f"payload hash. Computed digest: {linear} expected hash: {sent_linear}",
             )
-        return stored, tree.hexdigest(), _check_archive(ctx, len(stored), tree.hexdigest())
+        return stored, tree, _check_archive(ctx, len(stored), tree)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,9 @@ at once.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -20,7 +22,7 @@ from ..core.treehash import MIB, combine
 from .archives import check_tree_hash, store_archive, verify_payload
 from .engine.context import Context, Handler
 from .engine.rules import check_description, parse_limit
-from .engine.state import Part, Upload, Vault
+from .engine.state import OrderedIndex, Part, Upload, Vault
 
 MIN_PART_SIZE = MIB
 MAX_PART_SIZE = 4 * 1024**3
@@ -71,12 +73,24 @@ def parse_content_range(value: str | None, part_size: int, length: int) -> int:
     return start
 
 
-def upload_records(vault: Vault, now: dt.datetime) -> dict[str, Upload]:
-    """The vault's upload records after dropping those idle for 24 h (their parts go too)."""
-    expired = [k for k, u in vault.uploads.items() if now - u.last_activity >= IDLE_EXPIRY]
+def upload_records(vault: Vault, now: dt.datetime) -> OrderedIndex[str, Upload]:
+    """The vault's upload records after dropping those idle for 24 h (their parts go too).
+
+    They are looked through only once one of them can have been idle that long: every
+    activity is stamped with the now of a request that called this first, so none is older
+    than the earlier of the oldest seen at the last look and that look's instant (a clock
+    that went back makes the next call look again).
+    """
+    checked, idle_from = vault.uploads_checked, vault.uploads_idle_from
+    if checked is not None and idle_from is not None and checked <= now < idle_from:
+        return vault.uploads
+    uploads = vault.uploads
+    expired = [k for k, u in uploads.items() if now - u.last_activity >= IDLE_EXPIRY]
     for upload_id in expired:
-        del vault.uploads[upload_id]
-    return vault.uploads
+        del uploads[upload_id]
+    oldest = min((u.last_activity for u in uploads.values()), default=now)
+    vault.uploads_checked, vault.uploads_idle_from = now, min(oldest, now) + IDLE_EXPIRY
+    return uploads
 
 
 def _upload(ctx: Context, vault: Vault, *, completed_ok: bool = False) -> Upload:
@@ -216,12 +230,15 @@ def list_parts(ctx: Context) -> Response:
     limit = parse_limit(ctx.request.query.get("limit"), LIST_LIMIT)
     marker = ctx.request.query.get("marker")
     # a marker we issued is the byte offset where one of the upload's parts starts
-    if marker is not None and (
-        not _digits(marker) or int(marker) not in {p.start for p in upload.parts.values()}
-    ):
-        raise invalid(f"Invalid marker: {marker}")
-    first = 0 if marker is None else int(marker)
-    parts = [upload.parts[i] for i in sorted(upload.parts) if upload.parts[i].start >= first]
+    first = 0
+    if marker is not None:
+        first = int(marker) // upload.part_size if _digits(marker) else -1
+        found = upload.parts.get(first)
+        if found is None or found.start != int(marker):
+            raise invalid(f"Invalid marker: {marker}")
+    indexes = upload.part_indexes()
+    at = bisect.bisect_left(indexes, first)
+    parts = [upload.parts[i] for i in indexes[at : at + limit + 1]]
     page, rest = parts[:limit], parts[limit:]
     body = _upload_fields(upload, vault)
     body["Parts"] = [
@@ -235,14 +252,12 @@ def list_multipart_uploads(ctx: Context) -> Response:
     """Open uploads in initiation order; the marker is the next page's first upload id."""
     vault = ctx.vault()
     limit = parse_limit(ctx.request.query.get("limit"), LIST_LIMIT)
-    records = list(upload_records(vault, ctx.now()).values())
+    records = upload_records(vault, ctx.now())
     marker = ctx.request.query.get("marker")
-    start = 0
-    if marker is not None:
-        start = next((i for i, u in enumerate(records) if u.upload_id == marker), -1)
-        if start < 0:
-            raise invalid(f"Invalid marker: {marker}")
-    listed = [u for u in records[start:] if u.is_open]
+    start = 0 if marker is None else records.rank(marker)
+    if start is None:
+        raise invalid(f"Invalid marker: {marker}")
+    listed = list(itertools.islice((u for u in records.starting_at(start) if u.is_open), limit + 1))
     page, rest = listed[:limit], listed[limit:]
     return ctx.reply(
         json_body={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -31,7 +32,7 @@ def create_vault(ctx: Context) -> Response:
                 f"The maximum number of vaults ({MAX_VAULTS}) for this account and region "
                 "has been reached.",
             )
-        vaults[name] = Vault(name, ctx.vault_arn(name), ctx.now())
+        ctx.region.add_vault(name, ctx.now())
     return ctx.reply(headers={"location": f"/{ctx.account_id}/vaults/{name}"})
 
 
@@ -60,7 +61,7 @@ def vault_summary(vault: Vault, inventory_mode: str) -> dict[str, Any]:
 
 def list_vaults(ctx: Context) -> Response:
     limit = parse_limit(ctx.request.query.get("limit"), LIST_VAULTS_LIMIT)
-    names = sorted(ctx.region.vaults)
+    names = ctx.region.vault_names  # kept in order: a page is found by bisection
     start = 0
     marker = ctx.request.query.get("marker")
     if marker is not None:
@@ -68,9 +69,9 @@ def list_vaults(ctx: Context) -> Response:
         if not marker.startswith(prefix) or not VAULT_NAME.fullmatch(marker[len(prefix) :]):
             raise invalid(f"Invalid marker: {marker}")
         wanted = marker[len(prefix) :]
-        start = next((i for i, n in enumerate(names) if n >= wanted), len(names))
+        start = bisect.bisect_left(names, wanted)
     page = names[start : start + limit]
-    rest = names[start + limit :]
+    rest = names[start + limit : start + limit + 1]
     mode = ctx.backend.config.inventory
     return ctx.reply(
         json_body={
@@ -91,7 +92,7 @@ def delete_vault(ctx: Context) -> Response:
         busy = bool(vault.inventory_snapshot) or written
     if busy:
         raise invalid(f"Vault not empty or recently written to: {vault.arn}")
-    del ctx.region.vaults[vault.name]
+    ctx.region.remove_vault(vault.name)
     return ctx.reply()
 
 

@@ -6,7 +6,6 @@ as of now, after the dispatch observer has settled what was due.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import json
@@ -21,7 +20,6 @@ from ..engine.rules import parse_limit
 from ..engine.state import Vault
 from ..policies import capacity
 from ..policies import retrieval as retrieval_policy
-from ..select import run as select_run
 from . import parameters
 from .model import Job, describe, describe_json
 
@@ -69,6 +67,8 @@ def initiate_job(ctx: Context) -> Response:
     }
     if job.select is not None:
         headers["x-amz-job-output-path"] = job.select.output_path(job.job_id)
+        from ..select import run as select_run
+
         select_run.write_job_file(schedule.s3_objects, job.job_id, job.select, describe(job, now))
     return ctx.reply(headers=headers)
 
@@ -114,20 +114,18 @@ def list_jobs(ctx: Context) -> Response:
     after = -1
     marker = query.get("marker")
     if marker is not None:
-        marked = vault.jobs.get(marker)  # a job is kept until its output expires
-        seq = marked.seq if marked is not None else vault.expired_markers.get(marker)
-        if seq is None:
+        # a job is kept until its output expires, then its rank is kept as a marker a while
+        rank = vault.jobs.rank(marker)
+        if rank is None:
+            rank = vault.expired_markers.get(marker)
+        if rank is None:
             raise invalid(f"Invalid marker: {marker}")
-        after = seq
+        after = rank
     now = ctx.now()
     done = None if completed is None else completed.lower() == "true"
-    # in creation (seq) order: InitiateJob numbers and adds a job under the state lock, and a
-    # vault never drops one, so the marker's successor is found by bisection, not by sorting
-    jobs = list(vault.jobs.values())
-    start = bisect.bisect_right(jobs, after, key=lambda job: job.seq)
-    matching = (
-        job for job in itertools.islice(jobs, start, None) if _shown(job, now, status, done)
-    )
+    # in creation order: the index resumes after the marker's rank by bisection, so a page
+    # costs its own jobs (and those the filters skip), not the jobs before it
+    matching = (job for job in vault.jobs.after(after) if _shown(job, now, status, done))
     page = list(itertools.islice(matching, limit + 1))
     more = len(page) > limit
     listed = b",".join(describe_json(job, now) for job in page[:limit])

@@ -5,21 +5,38 @@ moment. Daily mode inventories the vault's last snapshot: a snapshot is taken at
 24-hour mark counted from the vault's creation, but only when archives were added or removed
 since the previous one (so its date only moves then), as the service does. Before the first
 snapshot a daily-mode inventory is empty and dated at the vault's creation.
+
+Archives are listed in upload order, which is the order a vault (and its snapshot) keeps
+them in. The output is written a batch of rows at a time into one buffer that becomes the
+job's output without a copy, so building it holds about the output and never a list of every
+row; GetJobOutput serves ranges of it as views.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Sequence
+import io
+import itertools
+import weakref
+from collections.abc import Collection, Iterable, Iterator
+from json.encoder import encode_basestring_ascii as json_string
 
 from ...core.clock import iso_ms, iso_s
-from ..engine.state import Archive, Backend, RegionState, Vault
-from .model import Job, Outcome, Schedule
+from ..engine.state import Archive, Backend, Vault
+from .model import InventoryRequest, Job, Outcome, Schedule
 
 DAY = dt.timedelta(days=1)
 CSV_HEADER = "ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash\n"
 MARKER_LENGTH = 135
+#: rows encoded and written to the output at a time
+BATCH = 4096
+
+#: upload numbers: increasing in upload order, never reused (so a marker of a deleted vault
+#: resumes before every archive of a vault later made under its name, as positions did)
+_upload_numbers = itertools.count()
+#: per vault, the upload number of each archive it held when a marker was last issued or
+#: followed there: a marker keeps its place when archives are deleted or added after it
+_numbered: weakref.WeakKeyDictionary[Vault, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def take_snapshots(backend: Backend, until: dt.datetime) -> None:
@@ -45,70 +62,102 @@ def take_snapshot(vault: Vault, until: dt.datetime) -> None:
         vault.take_snapshot(mark)
 
 
-def build(
-    backend: Backend, region: RegionState, vault: Vault, job: Job, schedule: Schedule
-) -> Outcome:
+def build(backend: Backend, vault: Vault, job: Job, schedule: Schedule) -> Outcome:
     """The output of inventory ``job`` completing now (caller holds the lock)."""
     asked = job.inventory
     assert asked is not None
     if backend.config.inventory == "daily":
         take_snapshot(vault, job.completes_at)
-        archives: Iterable[Archive] = vault.inventory_snapshot
+        archives: Collection[Archive] = vault.inventory_snapshot
         dated = vault.last_inventory_date or vault.creation_date
     else:
         archives, dated = vault.archives.values(), job.completes_at
-    rank = {archive_id: i for i, archive_id in enumerate(region.archive_vaults)}
-    resume = schedule.inventory_markers[asked.marker][1] if asked.marker else 0
-    items = sorted(
-        (
-            a
-            for a in archives
-            if rank[a.archive_id] >= resume
-            and (asked.start is None or a.creation_date >= asked.start)
-            and (asked.end is None or a.creation_date < asked.end)
-        ),
-        key=lambda a: rank[a.archive_id],
-    )
-    limit = int(asked.limit) if asked.limit is not None else len(items)
-    page, rest = items[:limit], items[limit:]
-    next_marker = None
-    if rest:
-        next_marker = backend.ids.make(MARKER_LENGTH)
-        schedule.inventory_markers[next_marker] = (vault.arn, rank[rest[0].archive_id])
+    # upload numbers are needed only to page; a whole inventory is the archives as kept
+    numbers = _numbers(vault, archives) if asked.marker or asked.limit else None
+    listed = _matching(archives, asked, numbers, schedule)
+    page = itertools.islice(listed, int(asked.limit)) if asked.limit is not None else listed
     if asked.format == "CSV":
         output, content_type = render_csv(page), "text/csv"
     else:
         output, content_type = render_json(vault.arn, dated, page), "application/json"
+    following = next(listed, None)  # the page is written: this is the next page's first
+    next_marker = None
+    if following is not None:
+        assert numbers is not None
+        next_marker = backend.ids.make(MARKER_LENGTH)
+        schedule.inventory_markers[next_marker] = (vault.arn, numbers[following.archive_id])
     return Outcome("Succeeded", "Succeeded", output, content_type, next_marker)
 
 
-def render_json(vault_arn: str, dated: dt.datetime, archives: Sequence[Archive]) -> bytes:
-    return json.dumps(
-        {
-            "VaultARN": vault_arn,
-            "InventoryDate": iso_s(dated),
-            "ArchiveList": [
-                {
-                    "ArchiveId": a.archive_id,
-                    "ArchiveDescription": a.description,
-                    "CreationDate": iso_ms(a.creation_date),
-                    "Size": a.size,
-                    "SHA256TreeHash": a.tree_hash,
-                }
-                for a in archives
-            ],
-        },
-        separators=(",", ":"),
-    ).encode()
+def _numbers(vault: Vault, archives: Collection[Archive]) -> dict[str, int]:
+    """Upload numbers of ``archives`` (in upload order); ones new since the last time get
+    the next numbers, which is right because they were uploaded after all numbered before.
+    Archives gone since are forgotten: the numbers of the others do not change."""
+    known = _numbered.get(vault, {})
+    numbers = {}
+    for archive in archives:
+        number = known.get(archive.archive_id)
+        numbers[archive.archive_id] = next(_upload_numbers) if number is None else number
+    _numbered[vault] = numbers
+    return numbers
 
 
-def render_csv(archives: Sequence[Archive]) -> bytes:
+def _matching(
+    archives: Collection[Archive],
+    asked: InventoryRequest,
+    numbers: dict[str, int] | None,
+    schedule: Schedule,
+) -> Iterator[Archive]:
+    """The archives the job lists, in upload order: from the marker's place on, in dates."""
+    listed: Iterable[Archive] = archives
+    if asked.marker:
+        assert numbers is not None
+        resume = schedule.inventory_markers[asked.marker][1]
+        listed = (a for a in listed if numbers[a.archive_id] >= resume)
+    start, end = asked.start, asked.end
+    if start is not None:
+        listed = (a for a in listed if a.creation_date >= start)
+    if end is not None:
+        listed = (a for a in listed if a.creation_date < end)
+    return iter(listed)
+
+
+def render_json(vault_arn: str, dated: dt.datetime, archives: Iterable[Archive]) -> bytes:
+    """What ``json.dumps`` with compact separators writes, written a row at a time."""
+    head = f'{{"VaultARN":{json_string(vault_arn)},"InventoryDate":"{iso_s(dated)}","ArchiveList":['
+    rows = (
+        f'{{"ArchiveId":{json_string(a.archive_id)},'
+        f'"ArchiveDescription":{json_string(a.description)},'
+        f'"CreationDate":"{iso_ms(a.creation_date)}","Size":{a.size:d},'
+        f'"SHA256TreeHash":{json_string(a.tree_hash)}}}'
+        for a in archives
+    )
+    return _written(head, rows, ",", "]}")
+
+
+def render_csv(archives: Iterable[Archive]) -> bytes:
     """Header row, then one row per archive; quoting as the service does it."""
-    rows = [CSV_HEADER]
-    for a in archives:
-        fields = (a.archive_id, a.description, iso_ms(a.creation_date), str(a.size), a.tree_hash)
-        rows.append(",".join(csv_field(f) for f in fields) + "\n")
-    return "".join(rows).encode()
+    rows = (
+        f"{csv_field(a.archive_id)},{csv_field(a.description)},{iso_ms(a.creation_date)},"
+        f"{a.size:d},{csv_field(a.tree_hash)}\n"
+        for a in archives
+    )
+    return _written(CSV_HEADER, rows, "", "")
+
+
+def _written(head: str, rows: Iterator[str], separator: str, tail: str) -> bytes:
+    """``head``, the rows joined by ``separator``, then ``tail``, as one bytes object: a batch
+    of rows is encoded at a time into a buffer whose bytes become the result uncopied."""
+    out = io.BytesIO()
+    out.write(head.encode())
+    batch = separator.join(itertools.islice(rows, BATCH))
+    while batch:
+        out.write(batch.encode())
+        batch = separator.join(itertools.islice(rows, BATCH))
+        if batch and separator:
+            out.write(separator.encode())
+    out.write(tail.encode())
+    return out.getvalue()
 
 
 def csv_field(value: str) -> str:

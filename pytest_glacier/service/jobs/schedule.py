@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..engine.state import Backend, RegionState, Vault
+from ..engine.state import Backend, Vault
 from ..notifications import publish
 from . import inventory
 from .model import Job, Outcome, describe
@@ -56,7 +56,7 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
     vault = region.vaults.get(job.vault_name) if region is not None else None
     if region is None or vault is None or vault.jobs.get(job.job_id) is not job:
         return None
-    job.outcome = _outcome(backend, region, vault, job)
+    job.outcome = _outcome(backend, vault, job)
     backend.schedule.completed(job)
     message = describe(job, job.completes_at)
     notifications = publish(vault, job.action, job.sns_topic, message)
@@ -67,7 +67,7 @@ def _complete(backend: Backend, job: Job) -> dict[str, Any] | None:
     return message
 
 
-def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> Outcome:
+def _outcome(backend: Backend, vault: Vault, job: Job) -> Outcome:
     archive = job.archive
     failure = job.injected_failure
     if (
@@ -82,7 +82,7 @@ def _outcome(backend: Backend, region: RegionState, vault: Vault, job: Job) -> O
     if failure is not None:
         return Outcome("Failed", failure)
     if archive is None:
-        return inventory.build(backend, region, vault, job, backend.schedule)
+        return inventory.build(backend, vault, job, backend.schedule)
     start, end = job.byte_range or (0, archive.size - 1)
     whole = start == 0 and end == archive.size - 1
     return Outcome(

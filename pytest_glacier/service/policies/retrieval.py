@@ -20,7 +20,7 @@ from ...core.errors import DEFAULT_MESSAGES, GlacierError, missing
 from ...core.http import Response
 from ..engine import validation as schemas
 from ..engine.context import Context, Handler
-from ..engine.state import RegionState
+from ..engine.state import TICK, RegionState, day_start
 
 #: a Standard retrieval is spread over this many hours when its rate is computed
 RATE_SPREAD_HOURS = 4
@@ -58,25 +58,32 @@ def enforce(ctx: Context, tier: str, byte_count: int) -> None:
     """Raise PolicyEnforcedException if a new retrieval would break the region's policy.
 
     Called by InitiateJob after validation and before the job exists, so a refusal leaves
-    nothing behind.
+    nothing behind. The sums come from the region's running window (flat however many jobs
+    the region holds); only a clock that reads earlier than before makes them walk the jobs.
     """
     if tier != "Standard":
         return
-    rule = ctx.region.retrieval_policy["Rules"][0]
+    region = ctx.region
+    rule = region.retrieval_policy["Rules"][0]
     now = ctx.now()
     if rule["Strategy"] == "BytesPerHour":
-        in_progress = sum(size for size, _, done in standard_retrievals(ctx.region) if done > now)
+        in_progress = region.retrievals.running.since(now + TICK)
+        if in_progress is None:
+            in_progress = sum(size for size, _, done in standard_retrievals(region) if done > now)
         if in_progress + byte_count > rule["BytesPerHour"] * RATE_SPREAD_HOURS:
             raise GlacierError("PolicyEnforcedException", DENIED)
     elif rule["Strategy"] == "FreeTier":
-        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        today = sum(size for size, made, _ in standard_retrievals(ctx.region) if made >= day_start)
+        since = day_start(now)
+        today = region.retrievals.made.since(since)
+        if today is None:
+            today = sum(size for size, made, _ in standard_retrievals(region) if made >= since)
         if today + byte_count > ctx.backend.config.free_tier_bytes_per_day:
             raise GlacierError("PolicyEnforcedException", DENIED)
 
 
 def standard_retrievals(region: RegionState) -> Iterator[tuple[int, dt.datetime, dt.datetime]]:
-    """(bytes, creation, completion) of every Standard archive retrieval job in the region."""
+    """(bytes, creation, completion) of every Standard archive retrieval job in the region:
+    what the window sums, walked (the clock went back past what the window let go)."""
     for vault in region.vaults.values():
         for job in vault.jobs.values():
             if job.action == "ArchiveRetrieval" and job.tier == "Standard":
