@@ -6,14 +6,21 @@
                                reported, never failed on)
 ``--only percall fixture ...`` some sections; ``--write-docs`` merges this run into
 bench/results.json and regenerates docs/performance.md and docs/performance-chart.svg.
+
+Every full-size run also leaves its results in ``bench/history/<UTC time>.json`` with the
+commit and Python it ran on, so a regression shows against earlier runs (``--quick`` runs,
+CI's smoke runs, leave none).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import os
+import platform
+import subprocess
 import sys
 import traceback
 from typing import Any
@@ -63,6 +70,29 @@ def write_docs(results: dict[str, Any], command: str) -> None:
         file.write(head + generated + tail)
 
 
+def keep_history(results: dict[str, Any], command: str) -> str:
+    """Write this run's results to bench/history/ with what it ran on; returns the path."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    record = {
+        "command": command,
+        "at": stamp,
+        "commit": commit or "unknown",
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "results": results,
+    }
+    folder = os.path.join(ROOT, "bench", "history")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{stamp}.json")
+    with open(path, "w") as file:
+        json.dump(record, file, indent=1)
+        file.write("\n")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round (CI)")
@@ -83,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         with open(args.json, "w") as file:
             json.dump(results, file, indent=1)
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    if not args.quick and results:
+        print(f"[bench] results kept in {keep_history(results, command)}", file=sys.stderr)
     if args.write_docs:
-        write_docs(results, "python -m bench" + (" --quick" if args.quick else ""))
+        write_docs(results, command)
     if failed:
         print(f"[bench] failed sections: {', '.join(failed)}", file=sys.stderr)
     # timings are reported, never failed on (they depend on the machine); counts are not

@@ -3,11 +3,15 @@
 The tests are a mix of what a project's Glacier tests do: restore an archive (upload,
 archive-retrieval job, wait, output), take an inventory, list vaults, meet an error, and a
 vault's create/describe/delete. Each test makes its own boto3 client. The same tests run
-against the ``glacier`` fixture, against the floor (botocore's ``Stubber`` answering canned
-responses: no double at all), and, when moto is installed, against moto's ``mock_aws`` both
-"as usually written" (``@mock_aws`` on every test, freezegun to move time) and with one
-``mock_aws`` for the whole session. Whole-process wall time in the parent, and the
-process's CPU time, best of the rounds; the ratios are to the floor. A warm-up run of each
+against the ``glacier`` fixture and against the floor: the very same test text, its
+``glacier`` fixture a stand-in whose ``before-send`` hook replays the HTTP answers the double
+gave each test (recorded in a first run), so botocore serialises, signs and parses exactly
+as against the double, and only answering differs (as ``percall``'s floor). For reference,
+botocore's ``Stubber`` (which skips serialising, signing and parsing altogether) and, when
+moto is installed, moto's ``mock_aws`` both "as usually written" (``@mock_aws`` on every
+test, freezegun to move time) and with one ``mock_aws`` for the whole session. Whole-process
+wall time in the parent, and the process's CPU time, best of the rounds; the ratios are to
+the replayed floor. A warm-up run of each
 first writes the byte code (to a temporary prefix), as an installed package has it.
 The suite is ``python -m bench``'s longest section (moto per test: about a minute a round).
 """
@@ -225,6 +229,77 @@ from moto import mock_aws
 }
 
 #: one mock_aws for the whole session (and fake credentials), as a conftest
+#: the recording run's conftest: each test's HTTP answers, as the double gave them
+RECORD = """import base64, json, os
+import pytest
+
+ANSWERS = {}
+
+
+@pytest.fixture(autouse=True)
+def _record(request, glacier):
+    service, answers = glacier.service, ANSWERS.setdefault(request.node.name, [])
+    handle = service.handle
+
+    def recording(http_request):
+        response = handle(http_request)
+        body = b"".join(response.chunks())
+        answers.append([response.status, dict(response.headers), base64.b64encode(body).decode()])
+        return type(response)(response.status, dict(response.headers), body, response.error_code)
+
+    service.handle = recording
+    yield
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_SUITE_ANSWERS"], "w") as file:
+        json.dump(ANSWERS, file)
+"""
+
+#: the floor's conftest: no double; a before-send hook replays each test's recorded answers
+REPLAY = """import base64, collections, io, json, os
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+)
+with open(os.environ["BENCH_SUITE_ANSWERS"]) as file:
+    ANSWERS = json.load(file)
+PENDING = collections.deque()
+
+
+class Raw(io.BytesIO):
+    def stream(self, amt=1 << 16, decode_content=True):
+        while chunk := self.read(amt):
+            yield chunk
+
+
+def answer(request, **_):
+    status, headers, body = PENDING.popleft()
+    return AWSResponse(request.url, status, headers, Raw(base64.b64decode(body)))
+
+
+boto3.setup_default_session()
+boto3.DEFAULT_SESSION.events.register("before-send.glacier", answer)
+
+
+class NoDouble:
+    def advance(self, **_):
+        pass
+
+    def inject(self, *args, **kwargs):
+        pass
+
+
+@pytest.fixture
+def glacier(request):
+    PENDING.clear()
+    PENDING.extend(ANSWERS[request.node.name])
+    yield NoDouble()
+"""
+
 SHARED_MOTO = """import pytest
 from moto import mock_aws
 
@@ -237,11 +312,16 @@ def _aws():
 
 #: tests per generated file, as a project splits them
 PER_FILE = 50
+FLOOR_NAME = "floor (replayed answers)"
 
 
 def _doubles() -> dict[str, tuple[dict[str, str], str, str]]:
     """Each double's (templates, ``{mock}`` text, conftest), moto's only when installed."""
-    doubles = {"floor (Stubber)": (FLOOR, "", ""), "pytest_glacier": (OURS, "", "")}
+    doubles = {
+        FLOOR_NAME: (OURS, "", REPLAY),
+        "pytest_glacier": (OURS, "", ""),
+        "botocore Stubber (no HTTP layer)": (FLOOR, "", ""),
+    }
     if importlib.util.find_spec("moto") is not None:
         doubles["moto, mock_aws per test"] = (MOTO, "@mock_aws\n", "")
         doubles["moto, one mock_aws per session"] = (MOTO, "", SHARED_MOTO)
@@ -278,13 +358,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_suite(directory: str, env: dict[str, str]) -> tuple[float, float]:
+def run_suite(directory: str, env: dict[str, str], *flags: str) -> tuple[float, float]:
     """(wall seconds in the parent, CPU seconds) of one ``pytest -n 0`` run of ``directory``.
 
     It runs from outside the repository, so ``PYTHONPATH`` may point the child at another
     copy of the package (a before/after comparison).
     """
-    command = [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "-q"]
+    command = [sys.executable, "-m", "pytest", "-n", "0", "-p", "no:cacheprovider", "-q", *flags]
     cpu, start = _children_cpu(), now()
     done = subprocess.run(
         [*command, directory],
@@ -307,6 +387,10 @@ def run(quick: bool) -> dict[str, Any]:
     cpus: dict[str, list[float]] = {name: [] for name in doubles}
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as root:
         env = child_env(os.path.join(root, "pycache"))
+        env["BENCH_SUITE_ANSWERS"] = os.path.join(root, "answers.json")
+        recording = os.path.join(root, "recording")
+        write_suite(recording, OURS, "", RECORD, count)
+        run_suite(recording, env)  # the answers the floor replays
         directories = {}
         for index, (name, (templates, mock, conftest)) in enumerate(doubles.items()):
             directories[name] = os.path.join(root, f"suite_{index}")
@@ -314,12 +398,14 @@ def run(quick: bool) -> dict[str, Any]:
             run_suite(directories[name], env)  # warm-up: byte code written, files cached
         for _ in range(rounds):
             for name, directory in directories.items():
-                wall, cpu = run_suite(directory, env)
+                # without a double, pytest_glacier's plugin is not even loaded
+                flags = () if name == "pytest_glacier" else ("-p", "no:glacier")
+                wall, cpu = run_suite(directory, env, *flags)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
     wall = {name: min(values) for name, values in walls.items()}
     cpu = {name: min(values) for name, values in cpus.items()}
-    floor = "floor (Stubber)"
+    floor = FLOOR_NAME
     return {
         "tests": count,
         "rounds": rounds,
