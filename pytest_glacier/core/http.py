@@ -53,7 +53,7 @@ class Request:
     def segments(self) -> list[str]:
         """Path segments, each percent-decoded after splitting."""
         path = self.path[1:] if self.path.startswith("/") else self.path
-        return [unquote(s) for s in path.split("/")]
+        return [unquote(s) if "%" in s else s for s in path.split("/")]
 
     def is_stream(self) -> bool:
         """The body is a file-like object not read yet (so it can be consumed piecewise)."""
@@ -92,7 +92,10 @@ class Request:
         if self._json is _UNPARSED:
             text = bytes(self.content())
             try:
-                self._json = json.loads(text) if text.strip() else None
+                # a body opening with "{" is UTF-8 (no BOM, no UTF-16/32): decoded here,
+                # json skips its encoding detection
+                readable = text.decode("utf-8", "surrogatepass") if text[:1] == b"{" else text
+                self._json = json.loads(readable) if text.strip() else None
                 if _SURROGATE_ESCAPE.search(text):
                     _check_text(self._json)
             except (ValueError, UnicodeDecodeError) as exc:
