@@ -3,7 +3,10 @@
 For one ``initiate_job`` through boto3 (after a warm-up call): the calls into the package's
 own functions and the files they live in, how often the clock is read, how often the request
 body is parsed (``json.loads`` called by the package), and how often the request enters the
-botocore door. Counted with ``sys.setprofile``, so the machine's speed plays no part.
+botocore door. And the package's lines run per job when ``advance()`` completes 100 jobs and
+400: flat, or a step of the settle path (the timeline's, say) walks every job per completion
+(a loop's every turn is a line event). Counted with ``sys.setprofile`` and ``sys.settrace``,
+so the machine's speed plays no part.
 """
 
 from __future__ import annotations
@@ -21,6 +24,38 @@ WATCHED = {
 }
 #: deterministic budgets: CI fails when one is not met
 BUDGETS = {"functions": 90, "clock_reads": 1, "body_parses": 1, "door_entries": 1}
+#: package lines run per completed job at 400 jobs over those at 100: at most this
+COMPLETION_GROWTH = 1.10
+
+
+def count_completions(jobs: int) -> float:
+    """Package lines run per job by one ``advance()`` that completes ``jobs`` jobs."""
+    from pytest_glacier import mock_glacier
+
+    with mock_glacier() as glacier:
+        client = glacier.client()
+        client.create_vault(vaultName="busy")
+        archive = client.upload_archive(vaultName="busy", body=b"x")["archiveId"]
+        retrieval = {"Type": "archive-retrieval", "ArchiveId": archive, "Tier": "Bulk"}
+        for _ in range(jobs):
+            client.initiate_job(vaultName="busy", jobParameters=retrieval)
+        lines = 0
+
+        def line(frame: FrameType, event: str, arg: Any) -> Any:
+            nonlocal lines
+            lines += event == "line"
+            return line
+
+        def call(frame: FrameType, event: str, arg: Any) -> Any:
+            return line if PACKAGE in frame.f_code.co_filename else None
+
+        sys.settrace(call)
+        try:
+            completed = glacier.advance(hours=12)
+        finally:
+            sys.settrace(None)
+    assert len(completed) == jobs
+    return lines / jobs
 
 
 def count_initiate_job() -> dict[str, Any]:
@@ -65,17 +100,27 @@ def count_initiate_job() -> dict[str, Any]:
 
 def unmet(result: dict[str, Any]) -> list[str]:
     """The deterministic budgets this run breaks, as lines to print."""
-    return [
-        f"{name}: {result[name]} > {limit}"
+    counted = result["initiate_job"]
+    lines = [
+        f"{name}: {counted[name]} > {limit}"
         for name, limit in BUDGETS.items()
-        if result[name] > limit
+        if counted[name] > limit
     ]
+    growth = result["completions"]["growth"]
+    if growth > COMPLETION_GROWTH:
+        lines.append(f"lines run per completed job grow {growth:.2f}x from 100 to 400 jobs")
+    return lines
 
 
 def run(quick: bool) -> dict[str, Any]:
-    return {"initiate_job": count_initiate_job()}
+    few, many = count_completions(100), count_completions(400)
+    return {
+        "initiate_job": count_initiate_job(),
+        "completions": {"per_job_100": few, "per_job_400": many, "growth": many / few},
+    }
 
 
 if __name__ == "__main__":
-    print(run(quick=True))
-    sys.exit(1 if unmet(run(quick=True)["initiate_job"]) else 0)
+    result = run(quick=True)
+    print(result)
+    sys.exit(1 if unmet(result) else 0)
