@@ -311,6 +311,9 @@ class Vault:
     #: of them can be idle for long enough to go (until then no look is needed)
     uploads_checked: dt.datetime | None = None
     uploads_idle_from: dt.datetime | None = None
+    #: the inventory upload number of each archive it held when a marker was last issued or
+    #: followed here: a marker keeps its place when archives are deleted or added after it
+    upload_numbers: dict[str, int] = field(default_factory=dict, repr=False)
     notification_config: dict[str, Any] | None = None
     access_policy: str | None = None
     lock: VaultLock | None = None

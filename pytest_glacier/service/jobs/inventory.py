@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import weakref
 from collections.abc import Collection, Iterable, Iterator
 from json.encoder import encode_basestring_ascii as json_string
 
@@ -30,13 +29,6 @@ CSV_HEADER = "ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash\n"
 MARKER_LENGTH = 135
 #: rows encoded and written to the output at a time
 BATCH = 4096
-
-#: upload numbers: increasing in upload order, never reused (so a marker of a deleted vault
-#: resumes before every archive of a vault later made under its name, as positions did)
-_upload_numbers = itertools.count()
-#: per vault, the upload number of each archive it held when a marker was last issued or
-#: followed there: a marker keeps its place when archives are deleted or added after it
-_numbered: weakref.WeakKeyDictionary[Vault, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def take_snapshots(backend: Backend, until: dt.datetime) -> None:
@@ -73,7 +65,7 @@ def build(backend: Backend, vault: Vault, job: Job, schedule: Schedule) -> Outco
     else:
         archives, dated = vault.archives.values(), job.completes_at
     # upload numbers are needed only to page; a whole inventory is the archives as kept
-    numbers = _numbers(vault, archives) if asked.marker or asked.limit else None
+    numbers = _numbers(vault, archives, schedule) if asked.marker or asked.limit else None
     listed = _matching(archives, asked, numbers, schedule)
     page = itertools.islice(listed, int(asked.limit)) if asked.limit is not None else listed
     if asked.format == "CSV":
@@ -89,16 +81,16 @@ def build(backend: Backend, vault: Vault, job: Job, schedule: Schedule) -> Outco
     return Outcome("Succeeded", "Succeeded", output, content_type, next_marker)
 
 
-def _numbers(vault: Vault, archives: Collection[Archive]) -> dict[str, int]:
+def _numbers(vault: Vault, archives: Collection[Archive], schedule: Schedule) -> dict[str, int]:
     """Upload numbers of ``archives`` (in upload order); ones new since the last time get
     the next numbers, which is right because they were uploaded after all numbered before.
     Archives gone since are forgotten: the numbers of the others do not change."""
-    known = _numbered.get(vault, {})
+    known, counter = vault.upload_numbers, schedule.upload_numbers
     numbers = {}
     for archive in archives:
         number = known.get(archive.archive_id)
-        numbers[archive.archive_id] = next(_upload_numbers) if number is None else number
-    _numbered[vault] = numbers
+        numbers[archive.archive_id] = next(counter) if number is None else number
+    vault.upload_numbers = numbers
     return numbers
 
 

@@ -180,6 +180,9 @@ class Schedule:
     inventory_markers: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: what select jobs wrote to their S3 output location: "s3://bucket/key" -> bytes
     s3_objects: dict[str, bytes] = field(default_factory=dict)
+    #: inventory upload numbers: increasing in upload order, never reused (so a marker of a
+    #: deleted vault resumes before every archive of a vault later made under its name)
+    upload_numbers: itertools.count[int] = field(default_factory=itertools.count)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def next_seq(self) -> int:
